@@ -1,0 +1,9 @@
+namespace Pyctd.Cli;
+
+internal enum OutputFormat
+{
+    Table,
+    Conntrack,
+    Json,
+    Jsonl,
+}

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using System.Reflection;
+
+namespace Pyctd.Cli;
+
+/// <summary>Assembles the root command from one factory per verb and maps parse errors to exit code 2.</summary>
+internal static class PyctdCli
+{
+    public const string ExitCodesHelp = """
+        Exit status:
+          0  success
+          1  runtime failure (the kernel refused, no such namespace, ...)
+          2  usage error (unknown option, malformed address, port, mark or id)
+          3  libnetfilter_conntrack.so.3 missing: install libnetfilter-conntrack3 (Debian/Ubuntu)
+             or libnetfilter_conntrack (Fedora/RHEL)
+          4  permission denied: needs CAP_NET_ADMIN (run as root)
+        """;
+
+    public static RootCommand CreateRoot()
+    {
+        var root = new RootCommand($"""
+            pyctd {Version} - inspect and change the Netfilter connection tracking table.
+
+            {ExitCodesHelp}
+            """);
+        root.Options.Add(GlobalOptions.Netns);
+        root.Options.Add(GlobalOptions.Verbose);
+        root.Subcommands.Add(ListCommand.Create());
+        return root;
+    }
+
+    public static string Version =>
+        typeof(PyctdCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static int Run(string[] args)
+    {
+        RootCommand root = CreateRoot();
+        ParseResult result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var error in result.Errors)
+            {
+                Console.Error.WriteLine($"pyctd: {error.Message}");
+            }
+
+            string verb = result.CommandResult.Command == root ? string.Empty : $" {result.CommandResult.Command.Name}";
+            Console.Error.WriteLine($"Try 'pyctd{verb} --help'.");
+            return (int)ExitCode.Usage;
+        }
+
+        return result.Invoke();
+    }
+}

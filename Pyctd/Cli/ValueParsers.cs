@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace Pyctd.Cli;
+
+/// <summary>Option value parsers: each names the offending text in its error, which makes the exit code 2.</summary>
+internal static class ValueParsers
+{
+    /// <summary>A u32 written in decimal or 0x-hex (marks, timeouts, ids).</summary>
+    public static bool TryParseUInt32(string text, out uint value)
+    {
+        text = text.Trim();
+        if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            return uint.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value) && text.Length > 2;
+        }
+
+        return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    }
+
+    public static Func<ArgumentResult, T?> Struct<T>(string what, TryParse<T> parse)
+        where T : struct => result =>
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+        if (parse(text, out T value, out string? error))
+        {
+            return value;
+        }
+
+        result.AddError(error ?? $"'{text}' is not a valid {what}");
+        return null;
+    };
+
+    public delegate bool TryParse<T>(string text, out T value, out string? error);
+
+    public static bool Port(string text, out ushort port, out string? error)
+    {
+        error = null;
+        if (ushort.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port))
+        {
+            return true;
+        }
+
+        error = $"'{text}' is not a port number (0-65535)";
+        return false;
+    }
+
+    public static bool Zone(string text, out ushort zone, out string? error)
+    {
+        error = null;
+        if (ushort.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out zone))
+        {
+            return true;
+        }
+
+        error = $"'{text}' is not a zone (0-65535)";
+        return false;
+    }
+
+    public static bool Id(string text, out uint id, out string? error)
+    {
+        error = null;
+        if (TryParseUInt32(text, out id))
+        {
+            return true;
+        }
+
+        error = $"'{text}' is not a connection id (0-4294967295)";
+        return false;
+    }
+
+    public static bool NonNegative(string text, out int value, out string? error)
+    {
+        error = null;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value))
+        {
+            return true;
+        }
+
+        error = $"'{text}' is not a non-negative number";
+        return false;
+    }
+}

@@ -1,0 +1,156 @@
+using System.Runtime.InteropServices;
+using DotNext.Buffers;
+using Pyctd.Filtering;
+using Pyctd.Interop;
+
+namespace Pyctd.Conntrack;
+
+/// <summary>
+/// Reads the kernel's conntrack table over our own netlink socket: one 32 KiB unmanaged receive
+/// buffer (the kernel fills at most that much per batch), every entry parsed in place into one
+/// record, filtered, and handed to a sink. Nothing is allocated per entry.
+/// </summary>
+internal sealed class ConntrackDumper : IDisposable
+{
+    /// <summary>The kernel caps a dump batch at 32 KiB; a larger buffer buys nothing.</summary>
+    public const int ReceiveBufferSize = 32 * 1024;
+
+    private static readonly UnmanagedMemoryPool<byte> s_buffers = new(ReceiveBufferSize);
+
+    private readonly NetlinkSocket _socket;
+    private readonly System.Buffers.IMemoryOwner<byte> _receiveBuffer;
+    private uint _sequence;
+
+    public ConntrackDumper(string? netns)
+    {
+        NetfilterLibrary.EnsureLoaded();
+        _socket = NetlinkSocket.Open(netns);
+        _receiveBuffer = s_buffers.Rent(ReceiveBufferSize);
+        _sequence = (uint)Environment.TickCount;
+    }
+
+    /// <summary>Messages the kernel marked NLM_F_DUMP_INTR: the table changed while it was being read.</summary>
+    public bool Interrupted { get; private set; }
+
+    /// <summary>Dumps both families, or the one <paramref name="filter"/> names; returns how many entries the sink accepted.</summary>
+    public int Dump(ConnectionFilter filter, IRecordSink sink)
+    {
+        // CTA_FILTER needs a concrete family, so a tuple filter without -f becomes one dump per family.
+        var unspecified = DumpQuery.For(filter, filter.Family);
+        if (filter.Family != AddressFamilies.Unspecified || !HasTupleCriteria(filter))
+        {
+            return DumpOnce(unspecified, filter, sink, out _);
+        }
+
+        int accepted = DumpOnce(DumpQuery.For(filter, AddressFamilies.Inet), filter, sink, out bool stopped);
+        return stopped ? accepted : accepted + DumpOnce(DumpQuery.For(filter, AddressFamilies.Inet6), filter, sink, out _);
+    }
+
+    private static bool HasTupleCriteria(ConnectionFilter filter) =>
+        filter.Protocol is not null || filter.Source is { IsSingleHost: true } || filter.Destination is { IsSingleHost: true };
+
+    private int DumpOnce(in DumpQuery query, ConnectionFilter filter, IRecordSink sink, out bool stopped)
+    {
+        var parser = new ParsingHandler(filter, sink);
+        DumpMessages(query, parser);
+        stopped = parser.Stopped;
+        return parser.Accepted;
+    }
+
+    /// <summary>
+    /// Sends one dump request and hands every IPCTNL_MSG_CT_NEW message of the answer to
+    /// <paramref name="handler"/>, until the kernel's NLMSG_DONE. Errors the kernel reports are thrown.
+    /// </summary>
+    internal void DumpMessages(in DumpQuery query, IMessageHandler handler)
+    {
+        uint sequence = ++_sequence;
+        Span<byte> request = stackalloc byte[ConntrackRequests.MaxDumpRequestLength];
+        int requestLength = ConntrackRequests.BuildDump(request, query, sequence);
+        _socket.Send(request[..requestLength]);
+
+        Span<byte> buffer = _receiveBuffer.Memory.Span;
+        while (true)
+        {
+            int received = _socket.Receive(buffer);
+            ReadOnlySpan<byte> batch = buffer[..received];
+            while (batch.Length >= Netlink.HeaderLength)
+            {
+                int length = (int)MemoryMarshal.Read<uint>(batch);
+                if (length < Netlink.HeaderLength || length > batch.Length)
+                {
+                    throw new PyctdException(ExitCode.Failure, "malformed netlink message from the kernel");
+                }
+
+                ReadOnlySpan<byte> message = batch[..length];
+                batch = batch[Math.Min(Netlink.Align(length), batch.Length)..];
+                ushort type = MemoryMarshal.Read<ushort>(message[4..]);
+                ushort flags = MemoryMarshal.Read<ushort>(message[6..]);
+                if (MemoryMarshal.Read<uint>(message[8..]) != sequence)
+                {
+                    continue; // a late answer to an earlier request
+                }
+
+                if ((flags & Netlink.NLM_F_DUMP_INTR) != 0)
+                {
+                    Interrupted = true;
+                }
+
+                ReadOnlySpan<byte> payload = message[Netlink.HeaderLength..];
+                switch (type)
+                {
+                    case Netlink.NLMSG_DONE:
+                        return;
+                    case Netlink.NLMSG_ERROR:
+                        int error = payload.Length >= 4 ? -MemoryMarshal.Read<int>(payload) : 0;
+                        if (error != 0)
+                        {
+                            throw NativeErrors.FromErrno(error, "cannot read the conntrack table");
+                        }
+
+                        continue;
+                }
+
+                if (type == Netlink.CtMessage(Netlink.IPCTNL_MSG_CT_NEW) && payload.Length >= Netlink.NfgenHeaderLength)
+                {
+                    handler.Handle(message);
+                }
+            }
+        }
+    }
+
+    /// <summary>Receives each conntrack message of a dump, whole (nlmsghdr first).</summary>
+    internal interface IMessageHandler
+    {
+        void Handle(ReadOnlySpan<byte> message);
+    }
+
+    /// <summary>The normal path: parse in place, filter, pass on; once the sink has enough, skip the rest unparsed.</summary>
+    private sealed class ParsingHandler(ConnectionFilter filter, IRecordSink sink) : IMessageHandler
+    {
+        public int Accepted { get; private set; }
+
+        public bool Stopped { get; private set; }
+
+        public void Handle(ReadOnlySpan<byte> message)
+        {
+            if (Stopped)
+            {
+                return;
+            }
+
+            ReadOnlySpan<byte> payload = message[Netlink.HeaderLength..];
+            ConntrackMessageParser.Parse(payload[0], payload[Netlink.NfgenHeaderLength..], out ConntrackRecord record);
+            if (filter.Matches(record))
+            {
+                Accepted++;
+                Stopped = !sink.Accept(record);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _receiveBuffer.Dispose();
+        _socket.Dispose();
+    }
+}

@@ -1,0 +1,74 @@
+using System.Runtime.InteropServices;
+
+namespace Pyctd.Interop;
+
+internal static partial class Interop
+{
+    /// <summary>The few glibc calls pyctd needs: a netlink socket it owns, and setns for --netns.</summary>
+    internal static unsafe partial class Libc
+    {
+        internal const int AF_NETLINK = 16;
+        internal const int SOCK_RAW = 3;
+        internal const int SOCK_CLOEXEC = 0x80000;
+        internal const int NETLINK_NETFILTER = 12;
+
+        internal const int SOL_SOCKET = 1;
+        internal const int SO_RCVBUF = 8;
+        internal const int SO_RCVBUFFORCE = 33;
+        internal const int SOL_NETLINK = 270;
+        internal const int NETLINK_CAP_ACK = 10;
+        internal const int NETLINK_EXT_ACK = 11;
+        internal const int NETLINK_GET_STRICT_CHK = 12;
+
+        internal const int MSG_TRUNC = 0x20;
+
+        internal const int O_RDONLY = 0;
+        internal const int O_CLOEXEC = 0x80000;
+        internal const int CLONE_NEWNET = 0x40000000;
+
+        internal const int EINTR = 4;
+        internal const int ENOENT = 2;
+        internal const int EPERM = 1;
+        internal const int EACCES = 13;
+        internal const int ENOBUFS = 105;
+
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct SockaddrNetlink
+        {
+            public ushort Family;
+            public ushort Pad;
+            public uint PortId;
+            public uint Groups;
+        }
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "socket", SetLastError = true)]
+        internal static partial int Socket(int domain, int type, int protocol);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "bind", SetLastError = true)]
+        internal static partial int Bind(int fd, SockaddrNetlink* address, uint addressLength);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "getsockname", SetLastError = true)]
+        internal static partial int GetSockName(int fd, SockaddrNetlink* address, uint* addressLength);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "setsockopt", SetLastError = true)]
+        internal static partial int SetSockOpt(int fd, int level, int name, void* value, uint valueLength);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "send", SetLastError = true)]
+        internal static partial nint Send(int fd, void* buffer, nuint length, int flags);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "recv", SetLastError = true)]
+        internal static partial nint Receive(int fd, void* buffer, nuint length, int flags);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+        internal static partial int Open(string path, int flags);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "close", SetLastError = true)]
+        internal static partial int Close(int fd);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "setns", SetLastError = true)]
+        internal static partial int SetNs(int fd, int nsType);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "strerror")]
+        internal static partial byte* StrError(int errno);
+    }
+}

@@ -1,0 +1,1 @@
+return Pyctd.Cli.PyctdCli.Run(args);
