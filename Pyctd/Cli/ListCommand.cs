@@ -135,7 +135,19 @@ internal static class ListCommand
     {
         using var dumper = new ConntrackDumper(netns);
         using var output = new OutputBuffer(destination);
+        try
+        {
+            return Write(request, dumper, output);
+        }
+        catch
+        {
+            output.Discard();
+            throw;
+        }
+    }
 
+    private static int Write(ListRequest request, ConntrackDumper dumper, OutputBuffer output)
+    {
         if (request.CountOnly)
         {
             var counter = new CountingSink();

@@ -47,7 +47,7 @@ internal sealed class ConntrackDumper : IDisposable
     }
 
     private static bool HasTupleCriteria(ConnectionFilter filter) =>
-        filter.Protocol is not null || filter.Source is { IsSingleHost: true } || filter.Destination is { IsSingleHost: true };
+        filter.Protocol is not null || filter.Source is { IsSingleHost: true, Family: AddressFamilies.Inet } || filter.Destination is { IsSingleHost: true, Family: AddressFamilies.Inet };
 
     private int DumpOnce(in DumpQuery query, ConnectionFilter filter, IRecordSink sink, out bool stopped)
     {

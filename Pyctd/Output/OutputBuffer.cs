@@ -92,6 +92,9 @@ internal sealed class OutputBuffer : IDisposable
         _length += count;
     }
 
+    /// <summary>Drops what has not been written yet, so a failed listing does not end in a stray header.</summary>
+    public void Discard() => _length = 0;
+
     public void Flush()
     {
         if (_length > 0)

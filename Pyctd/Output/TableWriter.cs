@@ -10,17 +10,17 @@ namespace Pyctd.Output;
 internal sealed class TableWriter(OutputBuffer output, bool header) : IRecordWriter
 {
     private const int IdWidth = 10;
-    private const int ProtoWidth = 6;
+    private const int ProtoWidth = 7; // "udplite"
     private const int StateWidth = 11;
     private const int EndpointWidth = 21;
-    private const int BytesWidth = 6;
+    private const int BytesWidth = 5; // HumanBytes never exceeds "1023K"
     private const int MaxEndpointLength = AddressText.MaxLength + 8; // "[" addr "]:" port
 
     public void Begin()
     {
         if (header)
         {
-            output.Write("ID         PROTO  STATE       SOURCE                DESTINATION            BYTES\n"u8);
+            output.Write("ID         PROTO   STATE       SOURCE                DESTINATION           BYTES\n"u8);
         }
     }
 
