@@ -6,16 +6,16 @@ using Pyctd.Interop;
 namespace Pyctd.Conntrack;
 
 /// <summary>
-/// Reads the kernel's conntrack table over our own netlink socket: one 32 KiB unmanaged receive
-/// buffer (the kernel fills at most that much per batch), every entry parsed in place into one
-/// record, filtered, and handed to a sink. Nothing is allocated per entry.
+/// Reads the kernel's conntrack table over our own netlink socket: 32 KiB unmanaged receive
+/// buffers (the kernel fills at most that much per batch) filled by a receiving thread, every
+/// entry parsed in place into one record, filtered, and handed to a sink. Nothing is allocated per entry.
 /// </summary>
 internal sealed class ConntrackDumper : IDisposable
 {
     /// <summary>The kernel caps a dump batch at 32 KiB; a larger buffer buys nothing.</summary>
     public const int ReceiveBufferSize = 32 * 1024;
 
-    private static readonly UnmanagedMemoryPool<byte> s_buffers = new(ReceiveBufferSize);
+    private static readonly UnmanagedMemoryPool<byte> s_buffers = new(ReceiveBufferSize * ReceivePipeline.SlotCount);
 
     private readonly NetlinkSocket _socket;
     private readonly System.Buffers.IMemoryOwner<byte> _receiveBuffer;
@@ -25,7 +25,7 @@ internal sealed class ConntrackDumper : IDisposable
     {
         NetfilterLibrary.EnsureLoaded();
         _socket = NetlinkSocket.Open(netns);
-        _receiveBuffer = s_buffers.Rent(ReceiveBufferSize);
+        _receiveBuffer = s_buffers.Rent(ReceiveBufferSize * ReceivePipeline.SlotCount);
         _sequence = (uint)Environment.TickCount;
     }
 
@@ -68,11 +68,24 @@ internal sealed class ConntrackDumper : IDisposable
         int requestLength = ConntrackRequests.BuildDump(request, query, sequence);
         _socket.Send(request[..requestLength]);
 
-        Span<byte> buffer = _receiveBuffer.Memory.Span;
-        while (true)
+        using var pipeline = new ReceivePipeline(_socket, _receiveBuffer.Memory[..(ReceiveBufferSize * ReceivePipeline.SlotCount)], sequence);
+        while (pipeline.TryTake(out ReadOnlySpan<byte> batch))
         {
-            int received = _socket.Receive(buffer);
-            ReadOnlySpan<byte> batch = buffer[..received];
+            if (ProcessBatch(batch, sequence, handler))
+            {
+                return;
+            }
+
+            pipeline.Release();
+        }
+
+        throw new PyctdException(ExitCode.Failure, "the kernel ended the dump without NLMSG_DONE");
+    }
+
+    /// <summary>Walks one datagram; returns true at the end of the dump (NLMSG_DONE), throws the error the kernel reported.</summary>
+    private bool ProcessBatch(ReadOnlySpan<byte> batch, uint sequence, IMessageHandler handler)
+    {
+        {
             while (batch.Length >= Netlink.HeaderLength)
             {
                 int length = (int)MemoryMarshal.Read<uint>(batch);
@@ -99,15 +112,10 @@ internal sealed class ConntrackDumper : IDisposable
                 switch (type)
                 {
                     case Netlink.NLMSG_DONE:
-                        return;
+                        return true;
                     case Netlink.NLMSG_ERROR:
                         int error = payload.Length >= 4 ? -MemoryMarshal.Read<int>(payload) : 0;
-                        if (error != 0)
-                        {
-                            throw NativeErrors.FromErrno(error, "cannot read the conntrack table");
-                        }
-
-                        continue;
+                        return error == 0 ? true : throw NativeErrors.FromErrno(error, "cannot read the conntrack table");
                 }
 
                 if (type == Netlink.CtMessage(Netlink.IPCTNL_MSG_CT_NEW) && payload.Length >= Netlink.NfgenHeaderLength)
@@ -116,6 +124,8 @@ internal sealed class ConntrackDumper : IDisposable
                 }
             }
         }
+
+        return false;
     }
 
     /// <summary>Receives each conntrack message of a dump, whole (nlmsghdr first).</summary>
