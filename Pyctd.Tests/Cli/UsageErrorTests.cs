@@ -54,3 +54,24 @@ public sealed class UsageErrorTests
         Assert.Matches(@"^\d+\.\d+\.\d+\s*$", result.Stdout);
     }
 }
+
+/// <summary>kill/mark/timeout reject malformed values and ids before touching anything.</summary>
+public sealed class ChangeUsageErrorTests
+{
+    [Theory]
+    [InlineData("'12x' is not a connection id", "kill", "12x")]
+    [InlineData("'4294967296' is not a connection id", "kill", "4294967296")]
+    [InlineData("'0xzz' is not a mark", "mark", "0xzz", "1")]
+    [InlineData("'5/0x1ffffffff' is not a mark", "mark", "5/0x1ffffffff", "1")]
+    [InlineData("'-3' is not a number of seconds", "timeout", "--", "-3", "1")]
+    [InlineData("'soon' is not a number of seconds", "timeout", "soon", "1")]
+    [InlineData("'x' is not a connection id", "timeout", "30", "x")]
+    [InlineData("'300.1.1.1' is not an IPv4 or IPv6 address", "kill", "-s", "300.1.1.1")]
+    public void Change_BadInput_ExitsTwoNamingTheText(string expected, params string[] arguments)
+    {
+        ProcessResult result = PyctdProcess.Run(arguments);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr);
+    }
+}

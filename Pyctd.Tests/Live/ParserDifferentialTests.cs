@@ -48,7 +48,7 @@ public sealed unsafe class ParserDifferentialTests(SharedLab shared)
         public void Handle(ReadOnlySpan<byte> message)
         {
             ReadOnlySpan<byte> payload = message[Netlink.HeaderLength..];
-            long before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            long before = Pyctd.Interop.WallClock.UnixSeconds();
             ConntrackMessageParser.Parse(payload[0], payload[Netlink.NfgenHeaderLength..], out ConntrackRecord ours);
             Protocols.Add(ours.Protocol);
             Families.Add(ours.Family);
@@ -65,7 +65,7 @@ public sealed unsafe class ParserDifferentialTests(SharedLab shared)
                 var differences = new List<string>();
                 CompareAttributes(ct, ours, differences);
                 string libraryLine = LibraryLine(ct);
-                long after = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+                long after = Pyctd.Interop.WallClock.UnixSeconds();
                 if (libraryLine != OurLine(ours, before) && libraryLine != OurLine(ours, after))
                 {
                     differences.Add($"line: library '{libraryLine}' ours '{OurLine(ours, after)}'");

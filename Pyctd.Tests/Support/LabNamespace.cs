@@ -23,7 +23,7 @@ public sealed class LabNamespace : IDisposable
             Lab("fill", Name);
             if (bulkFlows > 0)
             {
-                Lab("flood", Name, bulkFlows.ToString(System.Globalization.CultureInfo.InvariantCulture), "--v6", "10");
+                Lab("flood", Name, bulkFlows.ToString(System.Globalization.CultureInfo.InvariantCulture), "--proto", "mix", "--v6", "10");
             }
         }
         catch
@@ -75,4 +75,20 @@ public sealed class SharedLab : IDisposable
 public sealed class LiveLabCollection : ICollectionFixture<SharedLab>
 {
     public const string Name = "live lab";
+}
+
+/// <summary>A second lab for tests that change the table, so the read-only tests keep a stable one.</summary>
+public sealed class MutableLab : IDisposable
+{
+    public MutableLab() => Lab = new LabNamespace(bulkFlows: 4_000);
+
+    public LabNamespace Lab { get; }
+
+    public void Dispose() => Lab.Dispose();
+}
+
+[CollectionDefinition(Name)]
+public sealed class MutableLabCollection : ICollectionFixture<MutableLab>
+{
+    public const string Name = "mutable lab";
 }

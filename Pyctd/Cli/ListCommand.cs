@@ -10,23 +10,6 @@ namespace Pyctd.Cli;
 /// <summary>`pyctd list`: show the conntrack table, filtered, sorted and paged, in four formats.</summary>
 internal static class ListCommand
 {
-    public static readonly Option<OutputFormat?> Output = new("--output", "-o")
-    {
-        Description = "table (default: aligned, 80 columns), conntrack (exactly as 'conntrack -L'), json (one array), jsonl (one object per line)",
-        HelpName = "table|conntrack|json|jsonl",
-        CustomParser = result =>
-        {
-            string text = result.Tokens[^1].Value;
-            if (Enum.TryParse(text, ignoreCase: true, out OutputFormat format) && !int.TryParse(text, out _))
-            {
-                return format;
-            }
-
-            result.AddError($"'{text}' is not an output format (table, conntrack, json or jsonl)");
-            return null;
-        },
-    };
-
     public static readonly Option<SortField?> Sort = new("--sort")
     {
         Description = "Sort by FIELD: any JSON field name, e.g. bytes, orig_bytes, packets, timeout, orig_src, orig_port_dst, mark, id",
@@ -91,7 +74,7 @@ internal static class ListCommand
             """);
         command.Aliases.Add("ls");
         FilterOptions.AddTo(command);
-        foreach (Option option in new Option[] { Output, Sort, Reverse, Offset, Limit, Count, NoHeader })
+        foreach (Option option in new Option[] { OutputOptions.Format, Sort, Reverse, Offset, Limit, Count, NoHeader })
         {
             command.Options.Add(option);
         }
@@ -105,7 +88,7 @@ internal static class ListCommand
         ConnectionFilter filter = FilterOptions.Build(result);
         var request = new ListRequest(
             filter,
-            result.GetValue(Output) ?? OutputFormat.Table,
+            result.GetValue(OutputOptions.Format) ?? OutputFormat.Table,
             result.GetValue(Sort),
             result.GetValue(Reverse),
             result.GetValue(Offset) ?? 0,
@@ -163,13 +146,7 @@ internal static class ListCommand
             return counted;
         }
 
-        IRecordWriter writer = request.Format switch
-        {
-            OutputFormat.Conntrack => new ConntrackWriter(output),
-            OutputFormat.Json => new JsonWriter(output, lines: false),
-            OutputFormat.Jsonl => new JsonWriter(output, lines: true),
-            _ => new TableWriter(output, request.Header),
-        };
+        IRecordWriter writer = OutputOptions.CreateWriter(request.Format, output, request.Header);
 
         writer.Begin();
         int written;

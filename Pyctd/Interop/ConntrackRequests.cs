@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Pyctd.Conntrack;
 using Pyctd.Filtering;
 
@@ -7,6 +9,125 @@ namespace Pyctd.Interop;
 internal static unsafe class ConntrackRequests
 {
     public const int MaxDumpRequestLength = 512;
+
+    /// <summary>Room for one delete or update: header, two tuples' worth of attributes, id, mark, mask, timeout.</summary>
+    public const int MaxChangeRequestLength = 256;
+
+    /// <summary>
+    /// A DELETE, or an update (IPCTNL_MSG_CT_NEW without NLM_F_CREATE), aimed at exactly one entry:
+    /// the entry's family, its full original tuple and zone (built by nfct_nlmsg_build), and its id.
+    /// A DELETE without a tuple would flush the whole table, so one is never sent.
+    /// </summary>
+    public static int BuildChange(Span<byte> buffer, in ConntrackRecord record, in ConnectionChange change, uint sequence)
+    {
+        ushort type = change.Kind == ChangeKind.Delete ? Netlink.IPCTNL_MSG_CT_DELETE : Netlink.IPCTNL_MSG_CT_NEW;
+        var message = new NetlinkMessageWriter(
+            buffer, Netlink.CtMessage(type), Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, sequence, record.Family);
+
+        nint ct = Interop.NetfilterConntrack.nfct_new();
+        if (ct == 0)
+        {
+            throw new OutOfMemoryException("nfct_new");
+        }
+
+        try
+        {
+            SetTuple(ct, record);
+            switch (change.Kind)
+            {
+                case ChangeKind.Mark:
+                    Interop.NetfilterConntrack.nfct_set_attr_u32(ct, Interop.NetfilterConntrack.ATTR_MARK, change.Value);
+                    break;
+                case ChangeKind.Timeout:
+                    Interop.NetfilterConntrack.nfct_set_attr_u32(ct, Interop.NetfilterConntrack.ATTR_TIMEOUT, change.Value);
+                    break;
+            }
+
+            fixed (byte* nlh = buffer)
+            {
+                if (Interop.NetfilterConntrack.nfct_nlmsg_build(nlh, ct) != 0)
+                {
+                    throw NativeErrors.LastError("nfct_nlmsg_build");
+                }
+            }
+        }
+        finally
+        {
+            Interop.NetfilterConntrack.nfct_destroy(ct);
+        }
+
+        // nfct_nlmsg_build never emits CTA_ID; with it a delete cannot hit a newer entry that reuses the tuple.
+        message.PutBigEndianU32(Cta.ID, record.Id);
+        if (change.Kind == ChangeKind.Mark && change.Mask != uint.MaxValue)
+        {
+            // The kernel computes (old AND NOT mask) XOR value; value was masked, so that is the OR we promise.
+            message.PutBigEndianU32(Cta.MARK_MASK, change.Mask);
+        }
+
+        EnsureHasTuple(message.Message);
+        return message.Length;
+    }
+
+    /// <summary>The original tuple and zones: what the kernel looks the entry up by.</summary>
+    private static void SetTuple(nint ct, in ConntrackRecord record)
+    {
+        Interop.NetfilterConntrack.nfct_set_attr_u8(ct, Interop.NetfilterConntrack.ATTR_ORIG_L3PROTO, record.Family);
+        Interop.NetfilterConntrack.nfct_set_attr_u8(ct, Interop.NetfilterConntrack.ATTR_ORIG_L4PROTO, record.Protocol);
+        ReadOnlySpan<byte> source = record.Original.Source;
+        ReadOnlySpan<byte> destination = record.Original.Destination;
+        if (record.Family == AddressFamilies.Inet6)
+        {
+            fixed (byte* src = source, dst = destination)
+            {
+                Interop.NetfilterConntrack.nfct_set_attr(ct, Interop.NetfilterConntrack.ATTR_ORIG_IPV6_SRC, src);
+                Interop.NetfilterConntrack.nfct_set_attr(ct, Interop.NetfilterConntrack.ATTR_ORIG_IPV6_DST, dst);
+            }
+        }
+        else
+        {
+            // The library takes IPv4 addresses and ports in network order, as the kernel sent them.
+            Interop.NetfilterConntrack.nfct_set_attr_u32(ct, Interop.NetfilterConntrack.ATTR_ORIG_IPV4_SRC, MemoryMarshal.Read<uint>(source));
+            Interop.NetfilterConntrack.nfct_set_attr_u32(ct, Interop.NetfilterConntrack.ATTR_ORIG_IPV4_DST, MemoryMarshal.Read<uint>(destination));
+        }
+
+        if (IpProtocols.IsIcmp(record.Protocol))
+        {
+            Interop.NetfilterConntrack.nfct_set_attr_u8(ct, Interop.NetfilterConntrack.ATTR_ICMP_TYPE, record.Original.IcmpType);
+            Interop.NetfilterConntrack.nfct_set_attr_u8(ct, Interop.NetfilterConntrack.ATTR_ICMP_CODE, record.Original.IcmpCode);
+            Interop.NetfilterConntrack.nfct_set_attr_u16(ct, Interop.NetfilterConntrack.ATTR_ICMP_ID, BinaryPrimitives.ReverseEndianness(record.Original.IcmpId));
+        }
+        else if (IpProtocols.HasPorts(record.Protocol) || record.Protocol == IpProtocols.Gre)
+        {
+            Interop.NetfilterConntrack.nfct_set_attr_u16(ct, Interop.NetfilterConntrack.ATTR_ORIG_PORT_SRC, BinaryPrimitives.ReverseEndianness(record.Original.SourcePort));
+            Interop.NetfilterConntrack.nfct_set_attr_u16(ct, Interop.NetfilterConntrack.ATTR_ORIG_PORT_DST, BinaryPrimitives.ReverseEndianness(record.Original.DestinationPort));
+        }
+
+        if (record.Has(RecordFields.OrigZone))
+        {
+            Interop.NetfilterConntrack.nfct_set_attr_u16(ct, Interop.NetfilterConntrack.ATTR_ORIG_ZONE, record.Original.Zone);
+        }
+
+        // The kernel looks the tuple up in this zone; without it an entry of zone 7 is "not found".
+        if (record.Has(RecordFields.Zone))
+        {
+            Interop.NetfilterConntrack.nfct_set_attr_u16(ct, Interop.NetfilterConntrack.ATTR_ZONE, record.Zone);
+        }
+    }
+
+    /// <summary>Last line of defence: a ctnetlink DELETE without CTA_TUPLE_ORIG flushes the table.</summary>
+    private static void EnsureHasTuple(ReadOnlySpan<byte> message)
+    {
+        var reader = new NetlinkAttributeReader(message[(Netlink.HeaderLength + Netlink.NfgenHeaderLength)..]);
+        while (reader.TryRead(out ushort type, out ReadOnlySpan<byte> payload))
+        {
+            if (type == Cta.TUPLE_ORIG && payload.Length > 0)
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException("refusing to send a conntrack request without the entry's tuple");
+    }
 
     /// <summary>An IPCTNL_MSG_CT_GET dump request carrying every filter the kernel can apply itself.</summary>
     public static int BuildDump(Span<byte> buffer, in DumpQuery query, uint sequence)

@@ -68,6 +68,10 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "setns", SetLastError = true)]
         internal static partial int SetNs(int fd, int nsType);
 
+        /// <summary>time(2): glibc answers from the coarse real-time clock, which can lag the precise one by a tick.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "time")]
+        internal static partial long Time(nint location);
+
         [LibraryImport(Libraries.Libc, EntryPoint = "strerror")]
         internal static partial byte* StrError(int errno);
     }

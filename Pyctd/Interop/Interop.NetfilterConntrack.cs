@@ -116,6 +116,22 @@ internal static partial class Interop
         [LibraryImport(Libraries.NetfilterConntrack)]
         internal static partial void nfct_filter_dump_set_attr_u8(nint filter, int type, byte data);
 
+        [LibraryImport(Libraries.NetfilterConntrack)]
+        internal static partial void nfct_set_attr(nint ct, int type, void* value);
+
+        [LibraryImport(Libraries.NetfilterConntrack)]
+        internal static partial void nfct_set_attr_u8(nint ct, int type, byte value);
+
+        [LibraryImport(Libraries.NetfilterConntrack)]
+        internal static partial void nfct_set_attr_u16(nint ct, int type, ushort value);
+
+        [LibraryImport(Libraries.NetfilterConntrack)]
+        internal static partial void nfct_set_attr_u32(nint ct, int type, uint value);
+
+        /// <summary>Appends the attributes set on <paramref name="ct"/> to <paramref name="nlh"/>; never CTA_ID.</summary>
+        [LibraryImport(Libraries.NetfilterConntrack)]
+        internal static partial int nfct_nlmsg_build(void* nlh, nint ct);
+
         /// <summary>Appends the filter's attributes (mark/mask, status/mask) to <paramref name="nlh"/> and grows nlmsg_len; the family goes in nfgenmsg, which we write.</summary>
         [LibraryImport(Libraries.NetfilterConntrack)]
         internal static partial int nfct_nlmsg_build_filter(void* nlh, nint filter);

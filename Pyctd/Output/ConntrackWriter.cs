@@ -10,7 +10,7 @@ internal sealed class ConntrackWriter(OutputBuffer output) : IRecordWriter
     }
 
     public void Write(in ConntrackRecord record) =>
-        ConntrackLineFormatter.Write(output, record, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        ConntrackLineFormatter.Write(output, record, Interop.WallClock.UnixSeconds());
 
     public void End()
     {

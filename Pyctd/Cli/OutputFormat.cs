@@ -1,9 +1,0 @@
-namespace Pyctd.Cli;
-
-internal enum OutputFormat
-{
-    Table,
-    Conntrack,
-    Json,
-    Jsonl,
-}

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Pyctd.Output;
+
+namespace Pyctd.Cli;
+
+internal enum OutputFormat
+{
+    Table,
+    Conntrack,
+    Json,
+    Jsonl,
+}
+
+/// <summary>-o/--output, shared by list and by the --dry-run of kill, mark and timeout.</summary>
+internal static class OutputOptions
+{
+    public static readonly Option<OutputFormat?> Format = new("--output", "-o")
+    {
+        Description = "table (default: aligned, 80 columns), conntrack (exactly as 'conntrack -L'), json (one array), jsonl (one object per line)",
+        HelpName = "table|conntrack|json|jsonl",
+        CustomParser = result =>
+        {
+            string text = result.Tokens[^1].Value;
+            if (Enum.TryParse(text, ignoreCase: true, out OutputFormat format) && !int.TryParse(text, out _))
+            {
+                return format;
+            }
+
+            result.AddError($"'{text}' is not an output format (table, conntrack, json or jsonl)");
+            return null;
+        },
+    };
+
+    public static IRecordWriter CreateWriter(OutputFormat format, OutputBuffer output, bool header) => format switch
+    {
+        OutputFormat.Conntrack => new ConntrackWriter(output),
+        OutputFormat.Json => new JsonWriter(output, lines: false),
+        OutputFormat.Jsonl => new JsonWriter(output, lines: true),
+        _ => new TableWriter(output, header),
+    };
+}

@@ -1,0 +1,119 @@
+using System.Runtime.InteropServices;
+using DotNext.Buffers;
+using Pyctd.Interop;
+
+namespace Pyctd.Conntrack;
+
+/// <summary>What became of one selected connection.</summary>
+internal enum ChangeOutcome
+{
+    Changed,
+
+    /// <summary>ENOENT: it vanished (expired, or was deleted) between selection and action.</summary>
+    Gone,
+
+    /// <summary>The kernel refused this one entry (EBUSY, ETIME, ...): see the errno.</summary>
+    Failed,
+}
+
+/// <summary>
+/// Sends deletes or updates for a list of entries over one netlink socket, many requests per
+/// sendmsg, and matches each acknowledgement to its entry by sequence number. One entry that is
+/// gone or refused does not stop the others; a permission error stops everything.
+/// </summary>
+internal sealed class ConntrackChanger : IDisposable
+{
+    /// <summary>Requests per sendmsg: the kernel answers each with an ack that must fit our receive queue.</summary>
+    public const int BatchSize = 256;
+
+    private const int ReceiveBufferSize = 64 * 1024;
+    private const int SocketReceiveQueue = 8 * 1024 * 1024;
+
+    private static readonly UnmanagedMemoryPool<byte> s_buffers = new(ReceiveBufferSize);
+
+    private readonly NetlinkSocket _socket;
+    private readonly System.Buffers.IMemoryOwner<byte> _sendBuffer;
+    private readonly System.Buffers.IMemoryOwner<byte> _receiveBuffer;
+    private uint _sequence;
+
+    public ConntrackChanger(string? netns)
+    {
+        NetfilterLibrary.EnsureLoaded();
+        _socket = NetlinkSocket.Open(netns);
+        _socket.SetReceiveBufferSize(SocketReceiveQueue);
+        _sendBuffer = s_buffers.Rent(BatchSize * ConntrackRequests.MaxChangeRequestLength);
+        _receiveBuffer = s_buffers.Rent(ReceiveBufferSize);
+        _sequence = (uint)Environment.TickCount ^ 0x5a5a0000;
+    }
+
+    /// <summary>Applies <paramref name="change"/> to every record; <paramref name="outcomes"/> and <paramref name="errors"/> get one slot per record.</summary>
+    public void Apply(ReadOnlySpan<ConntrackRecord> records, in ConnectionChange change, Span<ChangeOutcome> outcomes, Span<int> errors)
+    {
+        for (int start = 0; start < records.Length; start += BatchSize)
+        {
+            int count = Math.Min(BatchSize, records.Length - start);
+            ApplyBatch(records.Slice(start, count), change, outcomes.Slice(start, count), errors.Slice(start, count));
+        }
+    }
+
+    private void ApplyBatch(ReadOnlySpan<ConntrackRecord> records, in ConnectionChange change, Span<ChangeOutcome> outcomes, Span<int> errors)
+    {
+        uint firstSequence = _sequence + 1;
+        Span<byte> send = _sendBuffer.Memory.Span;
+        int length = 0;
+        for (int i = 0; i < records.Length; i++)
+        {
+            length += Netlink.Align(ConntrackRequests.BuildChange(send[length..], records[i], change, ++_sequence));
+        }
+
+        _socket.Send(send[..length]);
+
+        int pending = records.Length;
+        Span<bool> answered = stackalloc bool[records.Length];
+        Span<byte> buffer = _receiveBuffer.Memory.Span;
+        while (pending > 0)
+        {
+            ReadOnlySpan<byte> batch = buffer[.._socket.Receive(buffer)];
+            while (batch.Length >= Netlink.HeaderLength)
+            {
+                int messageLength = (int)MemoryMarshal.Read<uint>(batch);
+                if (messageLength < Netlink.HeaderLength || messageLength > batch.Length)
+                {
+                    throw new PyctdException(ExitCode.Failure, "malformed netlink acknowledgement from the kernel");
+                }
+
+                ReadOnlySpan<byte> message = batch[..messageLength];
+                batch = batch[Math.Min(Netlink.Align(messageLength), batch.Length)..];
+                if (MemoryMarshal.Read<ushort>(message[4..]) != Netlink.NLMSG_ERROR || message.Length < Netlink.HeaderLength + 4)
+                {
+                    continue;
+                }
+
+                int index = (int)(MemoryMarshal.Read<uint>(message[8..]) - firstSequence);
+                if ((uint)index >= (uint)records.Length || answered[index])
+                {
+                    continue; // not one of this batch's
+                }
+
+                answered[index] = true;
+                pending--;
+                int errno = -MemoryMarshal.Read<int>(message[Netlink.HeaderLength..]);
+                errors[index] = errno;
+                outcomes[index] = errno switch
+                {
+                    0 => ChangeOutcome.Changed,
+                    Interop.Interop.Libc.ENOENT => ChangeOutcome.Gone,
+                    Interop.Interop.Libc.EPERM or Interop.Interop.Libc.EACCES => throw NativeErrors.FromErrno(errno, "cannot change the conntrack table"),
+                    _ => ChangeOutcome.Failed,
+                };
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _sendBuffer.Dispose();
+        _receiveBuffer.Dispose();
+        _socket.Dispose();
+    }
+}

@@ -1,0 +1,12 @@
+namespace Pyctd.Interop;
+
+/// <summary>The clock conntrack(8) reads for delta-time.</summary>
+internal static class WallClock
+{
+    /// <summary>
+    /// Seconds since the epoch from time(2), as libnetfilter_conntrack reads them: near a second's
+    /// boundary it may still say the previous second while DateTimeOffset.UtcNow says the next, and
+    /// `-o conntrack` must print the same delta-time as conntrack.
+    /// </summary>
+    public static long UnixSeconds() => Interop.Libc.Time(0);
+}
