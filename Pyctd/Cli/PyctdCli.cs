@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using System.Reflection;
 
 namespace Pyctd.Cli;
@@ -29,7 +31,46 @@ internal static class PyctdCli
         root.Subcommands.Add(KillCommand.Create());
         root.Subcommands.Add(MarkCommand.Create());
         root.Subcommands.Add(TimeoutCommand.Create());
+        ShowSummariesInCommandList(root);
         return root;
+    }
+
+    /// <summary>The root's command list shows each verb's first line; `VERB --help` shows the whole text with its examples.</summary>
+    private static void ShowSummariesInCommandList(RootCommand root)
+    {
+        if (root.Options.OfType<HelpOption>().FirstOrDefault() is { Action: HelpAction standard } help)
+        {
+            help.Action = new SummaryHelpAction(standard);
+        }
+    }
+
+    /// <summary>
+    /// System.CommandLine 3.0 keeps its HelpBuilder internal, so the standard help runs with each
+    /// subcommand's description cut to its first line for the moment it is printed.
+    /// </summary>
+    private sealed class SummaryHelpAction(HelpAction standard) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            Command[] subcommands = [.. parseResult.CommandResult.Command.Subcommands];
+            string?[] descriptions = subcommands.Select(static c => c.Description).ToArray();
+            try
+            {
+                foreach (Command subcommand in subcommands)
+                {
+                    subcommand.Description = subcommand.Description?.Split('\n')[0];
+                }
+
+                return standard.Invoke(parseResult);
+            }
+            finally
+            {
+                for (int i = 0; i < subcommands.Length; i++)
+                {
+                    subcommands[i].Description = descriptions[i];
+                }
+            }
+        }
     }
 
     public static string Version =>
