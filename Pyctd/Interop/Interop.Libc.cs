@@ -72,6 +72,17 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "time")]
         internal static partial long Time(nint location);
 
+        internal const int AT_FDCWD = -100;
+        internal const int AT_SYMLINK_NOFOLLOW = 0x100;
+        internal const uint STATX_TYPE = 0x1;
+        internal const int StatxSize = 256;
+        internal const int StatxModeOffset = 28; // struct statx.stx_mode: the same on every architecture
+        internal const ushort S_IFMT = 0xf000;
+        internal const ushort S_IFSOCK = 0xc000;
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+        internal static partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
+
         [LibraryImport(Libraries.Libc, EntryPoint = "strerror")]
         internal static partial byte* StrError(int errno);
     }

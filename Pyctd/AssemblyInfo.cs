@@ -1,0 +1,2 @@
+// pyctd drives Linux netfilter; nothing of it runs elsewhere.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

@@ -1,0 +1,322 @@
+using System.Globalization;
+using Pyctd.Conntrack;
+using Pyctd.Serve.Auth;
+using Pyctd.Serve.XmlRpc;
+
+namespace Pyctd.Serve.Api;
+
+/// <summary>
+/// The XML-RPC methods of the original pyctd (login, view, kill, change, refresh,
+/// set_autorefresh), with their names and parameter order, and the extensions. Faults:
+/// 1 authentication, 2 session, 3 read-only, 4 no such connection, 5 kernel refused, -326xx protocol.
+/// </summary>
+internal sealed class ConntrackService(
+    ServeSettings settings,
+    IReadOnlyDictionary<string, User> users,
+    SnapshotStore snapshots,
+    SessionStore sessions,
+    LoginThrottle throttle,
+    Action<string> audit)
+{
+    public MethodResult Invoke(XmlRpcCall call, string client, bool insideMulticall = false)
+    {
+        IReadOnlyList<XmlRpcValue> p = call.Parameters;
+        return call.MethodName switch
+        {
+            "login" => MethodResult.Of(XmlRpcValue.From(Login(p, client))),
+            "logout" => Logout(p),
+            "view" => View(p),
+            "kill" => MethodResult.Of(XmlRpcValue.From(Kill(p, client))),
+            "change" => Change(p, client),
+            "refresh" => MethodResult.Of(XmlRpcValue.From(Refresh(p))),
+            "set_autorefresh" => SetAutoRefresh(p),
+            "stats" => MethodResult.Of(Stats(p)),
+            "system.listMethods" => MethodResult.Of(XmlRpcValue.Array(MethodCatalog.All.Select(static m => XmlRpcValue.From(m.Name)).ToArray())),
+            "system.methodHelp" => MethodResult.Of(XmlRpcValue.From(Describe(p).Help)),
+            "system.methodSignature" => MethodResult.Of(XmlRpcValue.Array(Describe(p).Signatures
+                .Select(static s => XmlRpcValue.Array(s.Select(static t => XmlRpcValue.From(t)).ToArray())).ToArray())),
+            "system.multicall" when !insideMulticall => MethodResult.Of(Multicall(p, client)),
+            "system.multicall" => throw Arguments.Bad("system.multicall cannot be nested"),
+            _ => throw new XmlRpcFault(XmlRpcFault.UnknownMethod, $"unknown method '{call.MethodName}' (see system.listMethods)"),
+        };
+    }
+
+    private string Login(IReadOnlyList<XmlRpcValue> p, string client)
+    {
+        if (settings.Auth == AuthMode.None)
+        {
+            return sessions.Create("anonymous", settings.ReadOnly, client, settings.AutoRefreshSeconds).Id;
+        }
+
+        if (p.Count != 2 || p[0].Kind != XmlRpcKind.String || p[1].Kind != XmlRpcKind.String)
+        {
+            throw Arguments.Bad("login takes (user, password), both strings");
+        }
+
+        string name = p[0].String;
+        if (throttle.IsBlocked(name, client))
+        {
+            audit($"login refused (throttled) user={Quote(name)} from={client}");
+            throw new XmlRpcFault(XmlRpcFault.AuthenticationFailed, "too many failed logins; wait a minute");
+        }
+
+        if (!users.TryGetValue(name, out User? user) || !PasswordHash.Verify(p[1].String, user.Hash))
+        {
+            throttle.RecordFailure(name, client);
+            audit($"login failed user={Quote(name)} from={client}");
+            throw new XmlRpcFault(XmlRpcFault.AuthenticationFailed, "authentication failed");
+        }
+
+        throttle.RecordSuccess(name);
+        return sessions.Create(user.Name, user.ReadOnly || settings.ReadOnly, client, settings.AutoRefreshSeconds).Id;
+    }
+
+    private MethodResult Logout(IReadOnlyList<XmlRpcValue> p)
+    {
+        Session session = SessionOf(p, 1);
+        sessions.Remove(session.Id);
+        return MethodResult.True;
+    }
+
+    private MethodResult View(IReadOnlyList<XmlRpcValue> p)
+    {
+        Session session = SessionOf(p, 6);
+        ViewQuery query = ViewQuery.Parse(p);
+        Snapshot snapshot = SnapshotFor(session);
+        int[] rows = query.Select(snapshot);
+        int start = Math.Min(query.Start, rows.Length);
+        int length = query.Length == 0 ? rows.Length - start : Math.Min(query.Length, rows.Length - start);
+        return new MethodResult.ViewPage(snapshot, rows.Length, query.Start, new ArraySegment<int>(rows, start, length));
+    }
+
+    private int Kill(IReadOnlyList<XmlRpcValue> p, string client)
+    {
+        Session session = SessionOf(p, 2);
+        RequireWritable(session);
+        if (p.Count != 2)
+        {
+            throw Arguments.Bad("kill takes (session, ids)");
+        }
+
+        IReadOnlyList<XmlRpcValue> given = p[1].Kind == XmlRpcKind.Array ? p[1].Items : [p[1]];
+        uint[] ids = given.Select(static (v, i) => Arguments.UInt32(v, $"ids[{i}]")).Distinct().ToArray();
+        ConntrackRecord[] targets = Find(session, ids);
+        int killed = targets.Length == 0 ? 0 : Apply(targets, ConnectionChange.Delete).Count(static o => o == ChangeOutcome.Changed);
+        audit($"kill user={Quote(session.User)} from={client} asked={ids.Length} found={targets.Length} killed={killed}");
+        return killed;
+    }
+
+    private MethodResult Change(IReadOnlyList<XmlRpcValue> p, string client)
+    {
+        Session session = SessionOf(p, 4);
+        RequireWritable(session);
+        if (p.Count != 4)
+        {
+            throw Arguments.Bad("change takes (session, field_name, connection_id, field_value)");
+        }
+
+        string field = Arguments.String(p[1], "field_name");
+        uint id = Arguments.UInt32(p[2], "connection_id");
+        uint value = Arguments.UInt32(p[3], "field_value");
+        ConnectionChange change = field switch
+        {
+            "mark" => ConnectionChange.SetMark(value, uint.MaxValue),
+            "timeout" => ConnectionChange.SetTimeout(value),
+            _ => throw Arguments.Bad($"field_name: '{field}' cannot be changed (mark or timeout)"),
+        };
+
+        ConntrackRecord[] target = Find(session, [id]);
+        int errno = 0;
+        ChangeOutcome outcome = target.Length == 0 ? ChangeOutcome.Gone : Apply(target, change, out errno)[0];
+        audit($"change user={Quote(session.User)} from={client} id={id} {field}={value} result={outcome.ToString().ToLowerInvariant()}");
+        return outcome switch
+        {
+            ChangeOutcome.Changed => MethodResult.True,
+            ChangeOutcome.Gone => throw new XmlRpcFault(XmlRpcFault.NoSuchConnection, $"no such connection: {id}"),
+            _ => throw new XmlRpcFault(XmlRpcFault.KernelRefused, $"the kernel refused: {Interop.NativeErrors.Describe(errno)}"),
+        };
+    }
+
+    private int Refresh(IReadOnlyList<XmlRpcValue> p)
+    {
+        Session session = SessionOf(p, 1);
+        Snapshot snapshot = snapshots.Refresh();
+        if (session.AutoRefresh == 0)
+        {
+            session.Pinned = snapshot;
+        }
+
+        return snapshot.Count;
+    }
+
+    private MethodResult SetAutoRefresh(IReadOnlyList<XmlRpcValue> p)
+    {
+        Session session = SessionOf(p, 2);
+        if (p.Count != 2)
+        {
+            throw Arguments.Bad("set_autorefresh takes (session, seconds)");
+        }
+
+        int seconds = Arguments.NonNegativeInt(p[1], "refresh");
+        session.AutoRefresh = seconds;
+        session.Pinned = seconds == 0 ? snapshots.Current ?? snapshots.Refresh() : null;
+        return MethodResult.True;
+    }
+
+    private XmlRpcValue Stats(IReadOnlyList<XmlRpcValue> p)
+    {
+        Session session = SessionOf(p, 1);
+        Snapshot snapshot = SnapshotFor(session);
+        return XmlRpcValue.Struct(
+            ("entries", XmlRpcValue.From(snapshot.Count)),
+            ("max", XmlRpcValue.From(KernelSettings.ReadInteger(settings.Netns, "nf_conntrack_max"))),
+            ("accounting", XmlRpcValue.From(KernelSettings.ReadInteger(settings.Netns, "nf_conntrack_acct") == 1)),
+            ("timestamps", XmlRpcValue.From(KernelSettings.ReadInteger(settings.Netns, "nf_conntrack_timestamp") == 1)),
+            ("snapshot", XmlRpcValue.From(snapshot.TakenAt)),
+            ("snapshot_age", XmlRpcValue.From(Math.Round(snapshot.AgeSeconds, 3))),
+            ("sessions", XmlRpcValue.From(sessions.Count)),
+            ("read_only", XmlRpcValue.From(session.ReadOnly)),
+            ("version", XmlRpcValue.From(Cli.PyctdCli.Version)));
+    }
+
+    private XmlRpcValue Multicall(IReadOnlyList<XmlRpcValue> p, string client)
+    {
+        if (p.Count != 1 || p[0].Kind != XmlRpcKind.Array)
+        {
+            throw Arguments.Bad("system.multicall takes one array of {methodName, params} structs");
+        }
+
+        if (p[0].Items.Count > settings.MaxMulticallCalls)
+        {
+            throw Arguments.Bad($"system.multicall: {p[0].Items.Count} calls, at most {settings.MaxMulticallCalls} per request");
+        }
+
+        var results = new List<XmlRpcValue>(p[0].Items.Count);
+        foreach (XmlRpcValue entry in p[0].Items)
+        {
+            try
+            {
+                XmlRpcCall call = entry.Kind == XmlRpcKind.Struct && entry.Member("methodName") is { Kind: XmlRpcKind.String } name
+                    ? new XmlRpcCall(name.String, entry.Member("params") is { Kind: XmlRpcKind.Array } parameters ? parameters.Items : [])
+                    : throw Arguments.Bad("each system.multicall entry is a struct with methodName and params");
+                XmlRpcValue value = Invoke(call, client, insideMulticall: true) switch
+                {
+                    MethodResult.Value v => v.Result,
+                    MethodResult.ViewPage page => ViewPageWriter.ToValue(page),
+                    _ => XmlRpcValue.True,
+                };
+                results.Add(XmlRpcValue.Array([value]));
+            }
+            catch (XmlRpcFault fault)
+            {
+                results.Add(XmlRpcValue.Struct(("faultCode", XmlRpcValue.From(fault.Code)), ("faultString", XmlRpcValue.From(fault.Message))));
+            }
+        }
+
+        return XmlRpcValue.Array(results);
+    }
+
+    private static MethodCatalog.Method Describe(IReadOnlyList<XmlRpcValue> p)
+    {
+        string name = p.Count == 1 ? Arguments.String(p[0], "method_name") : throw Arguments.Bad("takes one method name");
+        return MethodCatalog.Find(name) ?? throw new XmlRpcFault(XmlRpcFault.UnknownMethod, $"unknown method '{name}'");
+    }
+
+    /// <summary>The session named by the first parameter; also checks the call has at most <paramref name="maxParameters"/>.</summary>
+    private Session SessionOf(IReadOnlyList<XmlRpcValue> p, int maxParameters)
+    {
+        if (p.Count == 0)
+        {
+            throw Arguments.Bad("the first parameter is the session id from login");
+        }
+
+        if (p.Count > maxParameters)
+        {
+            throw Arguments.Bad($"at most {maxParameters} parameters, got {p.Count}");
+        }
+
+        return sessions.Get(Arguments.String(p[0], "session"));
+    }
+
+    private Snapshot SnapshotFor(Session session)
+    {
+        if (session.AutoRefresh > 0)
+        {
+            return snapshots.Get(session.AutoRefresh);
+        }
+
+        return session.Pinned ??= snapshots.Get(double.MaxValue);
+    }
+
+    /// <summary>The entries with these ids, from the snapshot the session sees or, for ids it lacks, a fresh one.</summary>
+    private ConntrackRecord[] Find(Session session, uint[] ids)
+    {
+        Snapshot snapshot = SnapshotFor(session);
+        var found = new List<ConntrackRecord>();
+        var missing = new List<uint>();
+        foreach (uint id in ids)
+        {
+            int index = snapshot.IndexOf(id);
+            if (index >= 0)
+            {
+                found.Add(snapshot[index]);
+            }
+            else
+            {
+                missing.Add(id);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            Snapshot fresh = snapshots.Refresh();
+            foreach (uint id in missing)
+            {
+                int index = fresh.IndexOf(id);
+                if (index >= 0)
+                {
+                    found.Add(fresh[index]);
+                }
+            }
+        }
+
+        return [.. found];
+    }
+
+    private ChangeOutcome[] Apply(ConntrackRecord[] records, in ConnectionChange change) => Apply(records, change, out _);
+
+    private ChangeOutcome[] Apply(ConntrackRecord[] records, in ConnectionChange change, out int firstErrno)
+    {
+        var outcomes = new ChangeOutcome[records.Length];
+        var errors = new int[records.Length];
+        using (var changer = new ConntrackChanger(settings.Netns))
+        {
+            changer.Apply(records, change, outcomes, errors);
+        }
+
+        firstErrno = errors.FirstOrDefault(static e => e != 0);
+        return outcomes;
+    }
+
+    private static void RequireWritable(Session session)
+    {
+        if (session.ReadOnly)
+        {
+            throw new XmlRpcFault(XmlRpcFault.PermissionDenied, "permission denied: this session is read-only");
+        }
+    }
+
+    private static string Quote(string text) =>
+        "\"" + new string(text.Take(64).Select(static c => char.IsControl(c) || c == '"' ? '?' : c).ToArray()) + "\"";
+}
+
+/// <summary>Conntrack sysctls, read inside the served namespace.</summary>
+internal static class KernelSettings
+{
+    public static long ReadInteger(string? netns, string name) =>
+        Interop.NetworkNamespace.Enter(netns, () =>
+        {
+            string path = $"/proc/sys/net/netfilter/{name}";
+            return File.Exists(path) && long.TryParse(File.ReadAllText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value : -1;
+        });
+}

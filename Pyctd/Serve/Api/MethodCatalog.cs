@@ -1,0 +1,30 @@
+namespace Pyctd.Serve.Api;
+
+/// <summary>The methods, their signatures and help, for system.listMethods/methodSignature/methodHelp.</summary>
+internal static class MethodCatalog
+{
+    public sealed record Method(string Name, string[][] Signatures, string Help);
+
+    public static readonly Method[] All =
+    [
+        new("login", [["string"], ["string", "string", "string"]],
+            "login(user, password) -> session id. With --auth none any arguments are accepted. Sessions expire after the server's --session-timeout seconds without a call."),
+        new("logout", [["boolean", "string"]], "logout(session) -> true. Ends the session."),
+        new("view", [["struct", "string"], ["struct", "string", "struct"], ["struct", "string", "struct", "string"], ["struct", "string", "struct", "string", "string"], ["struct", "string", "struct", "string", "string", "int"], ["struct", "string", "struct", "string", "string", "int", "int"]],
+            "view(session, filters, order_by, order_dir, start, length) -> {total, start, length, snapshot, connections}. filters: struct of field -> value (an array means any of); order_by: any scalar field (default id); order_dir: ASC or DESC; length 0 means all."),
+        new("kill", [["int", "string", "array"]], "kill(session, ids) -> number of connections removed. Unknown ids are skipped."),
+        new("change", [["boolean", "string", "string", "int", "int"], ["boolean", "string", "string", "string", "int"]],
+            "change(session, field, id, value) -> true. field is mark or timeout; value an unsigned 32-bit integer."),
+        new("refresh", [["int", "string"]], "refresh(session) -> number of connections in the new snapshot."),
+        new("set_autorefresh", [["boolean", "string", "int"]],
+            "set_autorefresh(session, seconds) -> true. 0 keeps the session's snapshot until refresh (stable paging); N lets each view use a snapshot at most N seconds old."),
+        new("stats", [["struct", "string"]], "stats(session) -> {entries, max, accounting, timestamps, snapshot, snapshot_age, sessions, version}."),
+        new("system.listMethods", [["array"]], "system.listMethods() -> the names of all methods."),
+        new("system.methodHelp", [["string", "string"]], "system.methodHelp(name) -> what the method does."),
+        new("system.methodSignature", [["array", "string"]], "system.methodSignature(name) -> its signatures, return type first."),
+        new("system.multicall", [["array", "array"]],
+            "system.multicall([{methodName, params}, ...]) -> one [result] or {faultCode, faultString} per call. No nesting; at most the server's cap of calls."),
+    ];
+
+    public static Method? Find(string name) => All.FirstOrDefault(method => method.Name == name);
+}

@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Pyctd.Serve.Auth;
+
+/// <summary>
+/// Salted PBKDF2-SHA256 password hashes, "pbkdf2-sha256$ITERATIONS$SALT$HASH" (base64 parts), and
+/// the unsalted SHA-1/SHA-256 hex digests of the original's auth_sha.py, accepted for migration.
+/// Every comparison is constant-time.
+/// </summary>
+internal static class PasswordHash
+{
+    public const string Scheme = "pbkdf2-sha256";
+    public const int DefaultIterations = 600_000;
+    private const int SaltBytes = 16;
+    private const int HashBytes = 32;
+
+    public static string Create(string password, int iterations = DefaultIterations)
+    {
+        byte[] salt = RandomNumberGenerator.GetBytes(SaltBytes);
+        byte[] hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, HashBytes);
+        return $"{Scheme}${iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+    }
+
+    /// <summary>Whether <paramref name="stored"/> is a form this class can verify; <paramref name="legacy"/> for unsalted digests.</summary>
+    public static bool IsValid(string stored, out bool legacy)
+    {
+        legacy = IsHex(stored) && stored.Length is 40 or 64;
+        if (legacy)
+        {
+            return true;
+        }
+
+        string[] parts = stored.Split('$');
+        return parts.Length == 4 && parts[0] == Scheme
+            && int.TryParse(parts[1], out int iterations) && iterations >= 1000
+            && TryBase64(parts[2], out _) && TryBase64(parts[3], out byte[] hash) && hash.Length >= 16;
+    }
+
+    public static bool Verify(string password, string stored)
+    {
+        byte[] secret = Encoding.UTF8.GetBytes(password);
+        if (IsHex(stored) && stored.Length is 40 or 64)
+        {
+            byte[] digest = stored.Length == 40 ? SHA1.HashData(secret) : SHA256.HashData(secret);
+            return CryptographicOperations.FixedTimeEquals(digest, Convert.FromHexString(stored));
+        }
+
+        string[] parts = stored.Split('$');
+        if (parts.Length != 4 || parts[0] != Scheme || !int.TryParse(parts[1], out int iterations)
+            || !TryBase64(parts[2], out byte[] salt) || !TryBase64(parts[3], out byte[] expected))
+        {
+            return false;
+        }
+
+        byte[] actual = Rfc2898DeriveBytes.Pbkdf2(secret, salt, iterations, HashAlgorithmName.SHA256, expected.Length);
+        return CryptographicOperations.FixedTimeEquals(actual, expected);
+    }
+
+    private static bool IsHex(string text) => text.Length > 0 && text.All(char.IsAsciiHexDigit);
+
+    private static bool TryBase64(string text, out byte[] bytes)
+    {
+        bytes = new byte[text.Length];
+        if (Convert.TryFromBase64String(text, bytes, out int written))
+        {
+            bytes = bytes[..written];
+            return true;
+        }
+
+        return false;
+    }
+}

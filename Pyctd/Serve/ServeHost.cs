@@ -1,0 +1,130 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pyctd.Serve.Api;
+using Pyctd.Serve.Auth;
+
+namespace Pyctd.Serve;
+
+/// <summary>Runs the XML-RPC server on Kestrel until SIGTERM or SIGINT.</summary>
+internal static class ServeHost
+{
+    public static ExitCode Run(ServeSettings settings, IReadOnlyList<User> users, bool verbose)
+    {
+        X509Certificate2? certificate = LoadCertificate(settings);
+        var snapshots = new SnapshotStore(settings.Netns);
+        snapshots.Refresh(); // fail at start-up, with a clear line, if the table cannot be read
+        var service = new ConntrackService(
+            settings,
+            users.ToDictionary(static u => u.Name, StringComparer.Ordinal),
+            snapshots,
+            new SessionStore(settings.SessionTimeout),
+            new LoginThrottle(),
+            static line => Console.Error.WriteLine($"pyctd: audit: {line}"));
+        var endpoint = new XmlRpcEndpoint(service, settings, verbose);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        if (verbose)
+        {
+            builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Information);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // view() streams its answer through XmlWriter, which writes synchronously.
+            kestrel.AllowSynchronousIO = true;
+            kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Limits.MaxConcurrentConnections = 1024;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            foreach (ListenAddress address in settings.Listen)
+            {
+                Action<ListenOptions> configure = options =>
+                {
+                    options.Protocols = HttpProtocols.Http1;
+                    if (certificate is not null)
+                    {
+                        options.UseHttps(certificate);
+                    }
+                };
+                if (address.UnixSocketPath is string path)
+                {
+                    RemoveStaleSocket(path);
+                    kestrel.ListenUnixSocket(path, configure);
+                }
+                else
+                {
+                    kestrel.Listen(address.Address!, address.Port, configure);
+                }
+            }
+        });
+
+        WebApplication app = builder.Build();
+        app.MapPost("/", endpoint.HandleAsync);
+        app.MapPost("/RPC2", endpoint.HandleAsync);
+        // Routing answers other methods on these paths with 405 Method Not Allowed.
+
+        try
+        {
+            app.Start();
+        }
+        catch (IOException bind)
+        {
+            throw new PyctdException(ExitCode.Failure, $"cannot listen: {bind.Message}");
+        }
+
+        string scheme = certificate is null ? "http" : "https";
+        foreach (ListenAddress address in settings.Listen)
+        {
+            Console.Error.WriteLine($"pyctd: serving XML-RPC on {(address.UnixSocketPath is null ? $"{scheme}://{address}/RPC2" : $"{address} ({scheme})")}");
+        }
+
+        Console.Error.WriteLine($"pyctd: auth {settings.Auth.ToString().ToLowerInvariant()}{(settings.Auth == AuthMode.File ? $" ({users.Count} users in {settings.UsersPath})" : string.Empty)}, "
+            + $"{(settings.ReadOnly ? "read-only, " : string.Empty)}sessions expire after {settings.SessionTimeout.TotalSeconds:0} s idle");
+        app.WaitForShutdown();
+        return ExitCode.Success;
+    }
+
+    private static X509Certificate2? LoadCertificate(ServeSettings settings)
+    {
+        if (settings.TlsCertificate is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(settings.TlsCertificate, settings.TlsKey);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new PyctdException(ExitCode.Failure, $"cannot load the TLS certificate {settings.TlsCertificate}: {error.Message}");
+        }
+    }
+
+    /// <summary>A socket file left by a server that died would make the bind fail; anything else at that path is left alone.</summary>
+    private static void RemoveStaleSocket(string path)
+    {
+        if (!Interop.FileTypes.IsSocket(path))
+        {
+            return;
+        }
+
+        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+            throw new PyctdException(ExitCode.Failure, $"cannot listen on unix:{path}: another server answers there");
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace Pyctd.Serve;
+
+internal enum AuthMode
+{
+    /// <summary>login() takes any arguments, like the original without mod_auth.</summary>
+    None,
+
+    /// <summary>login(user, password) against the users file.</summary>
+    File,
+}
+
+/// <summary>Everything `serve` is configured with; built from the command line.</summary>
+internal sealed record ServeSettings
+{
+    public const int DefaultPort = 8469;
+
+    public IReadOnlyList<ListenAddress> Listen { get; init; } = [ListenAddress.Parse($"127.0.0.1:{DefaultPort}"), ListenAddress.Parse($"[::1]:{DefaultPort}")];
+
+    public string? TlsCertificate { get; init; }
+
+    public string? TlsKey { get; init; }
+
+    public AuthMode Auth { get; init; }
+
+    public string UsersPath { get; init; } = Pyctd.Serve.Auth.UsersFile.DefaultPath;
+
+    public bool ReadOnly { get; init; }
+
+    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int AutoRefreshSeconds { get; init; } = 1;
+
+    /// <summary>Largest request body accepted, after gzip decompression too.</summary>
+    public long MaxRequestBytes { get; init; } = 1024 * 1024;
+
+    public int MaxMulticallCalls { get; init; } = 100;
+
+    public bool AllowUnauthenticatedRemote { get; init; }
+
+    public string? Netns { get; init; }
+}

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Pyctd.Serve.XmlRpc;
+
+namespace Pyctd.Serve;
+
+/// <summary>A logged-in client. The original's API passes its id as every call's first argument.</summary>
+internal sealed class Session(string id, string user, bool readOnly, string address, int autoRefresh)
+{
+    private long _lastSeen = Stopwatch.GetTimestamp();
+
+    public string Id { get; } = id;
+
+    public string User { get; } = user;
+
+    public bool ReadOnly { get; } = readOnly;
+
+    public string Address { get; } = address;
+
+    /// <summary>0: keep <see cref="Pinned"/> until refresh (stable paging); N: views use a snapshot at most N seconds old.</summary>
+    public int AutoRefresh { get; set; } = autoRefresh;
+
+    /// <summary>The snapshot this session pages through while <see cref="AutoRefresh"/> is 0.</summary>
+    public Snapshot? Pinned { get; set; }
+
+    public TimeSpan Idle => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastSeen));
+
+    public void Touch() => Interlocked.Exchange(ref _lastSeen, Stopwatch.GetTimestamp());
+}
+
+/// <summary>Sessions by id; each expires after <see cref="Timeout"/> without a call.</summary>
+internal sealed class SessionStore(TimeSpan timeout, int maxSessions = 10_000)
+{
+    private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
+
+    public TimeSpan Timeout { get; } = timeout;
+
+    public int Count => _sessions.Count;
+
+    public Session Create(string user, bool readOnly, string address, int autoRefresh)
+    {
+        Sweep();
+        if (_sessions.Count >= maxSessions)
+        {
+            throw new XmlRpcFault(XmlRpcFault.AuthenticationFailed, "too many open sessions; log out unused ones or wait for them to expire");
+        }
+
+        // 256 random bits, hex: unguessable, and safe in any client's string type.
+        string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var session = new Session(id, user, readOnly, address, autoRefresh);
+        _sessions[id] = session;
+        return session;
+    }
+
+    /// <summary>The live session with this id; fault 2 when it does not exist or has expired.</summary>
+    public Session Get(string id)
+    {
+        if (_sessions.TryGetValue(id, out Session? session))
+        {
+            if (session.Idle <= Timeout)
+            {
+                session.Touch();
+                return session;
+            }
+
+            _sessions.TryRemove(id, out _);
+        }
+
+        throw new XmlRpcFault(XmlRpcFault.InvalidSession, "invalid or expired session; call login again");
+    }
+
+    public bool Remove(string id) => _sessions.TryRemove(id, out _);
+
+    public void Sweep()
+    {
+        foreach (var (id, session) in _sessions)
+        {
+            if (session.Idle > Timeout)
+            {
+                _sessions.TryRemove(id, out _);
+            }
+        }
+    }
+}
