@@ -82,7 +82,9 @@ internal static class PyctdCli
     {
         RootCommand root = CreateRoot();
         ParseResult result = root.Parse(args);
-        if (result.Errors.Count > 0)
+        // `pyctd mark --help` must show help even though VALUE is missing.
+        bool helpAsked = result.Action is HelpAction or SummaryHelpAction;
+        if (result.Errors.Count > 0 && !helpAsked)
         {
             foreach (var error in result.Errors)
             {

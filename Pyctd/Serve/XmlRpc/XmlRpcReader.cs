@@ -87,6 +87,15 @@ internal static class XmlRpcReader
                 throw NotXmlRpc("<methodCall> has no <methodName>");
             }
 
+            // Read to the end, so trailing garbage or a second root element is caught too.
+            while (reader.Read())
+            {
+                if (reader.NodeType is XmlNodeType.Element or XmlNodeType.Text or XmlNodeType.CDATA)
+                {
+                    throw new XmlException("content after the end of <methodCall>");
+                }
+            }
+
             return new XmlRpcCall(methodName, parameters);
         }
 

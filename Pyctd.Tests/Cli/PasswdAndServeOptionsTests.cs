@@ -1,0 +1,156 @@
+using Pyctd.Serve.Auth;
+using Pyctd.Tests.Support;
+
+namespace Pyctd.Tests.Cli;
+
+/// <summary>`pyctd passwd` and the start-up checks of `pyctd serve` (no server needs to run).</summary>
+public sealed class PasswdAndServeOptionsTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("pyctd-users-").FullName;
+
+    private string UsersPath => Path.Combine(_directory, "users");
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private ProcessResult Passwd(string? stdin, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(Repository.PyctdBinary)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in (string[])["passwd", .. arguments, "--users", UsersPath])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        if (stdin is not null)
+        {
+            process.StandardInput.WriteLine(stdin);
+        }
+
+        process.StandardInput.Close();
+        string stdout = process.StandardOutput.ReadToEnd();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return new ProcessResult(process.ExitCode, stdout, stderr);
+    }
+
+    [Fact]
+    public void PasswdAdd_StoresASaltedSlowHashInAPrivateFile()
+    {
+        Assert.Equal(0, Passwd("correct horse", "add", "alice").ExitCode);
+        Assert.Equal(0, Passwd("battery staple", "add", "bob", "--read-only").ExitCode);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(UsersPath));
+        string text = File.ReadAllText(UsersPath);
+        Assert.DoesNotContain("correct horse", text);
+        Assert.Matches(@"alice:rw:pbkdf2-sha256\$\d{6,}\$", text);
+
+        IReadOnlyList<User> users = UsersFile.Load(UsersPath);
+        Assert.True(PasswordHash.Verify("correct horse", users.Single(u => u.Name == "alice").Hash));
+        Assert.False(PasswordHash.Verify("correct horsE", users.Single(u => u.Name == "alice").Hash));
+        Assert.True(users.Single(u => u.Name == "bob").ReadOnly);
+
+        ProcessResult list = Passwd(null, "list");
+        Assert.Equal("alice\tread-write\nbob\tread-only\n", list.Stdout);
+    }
+
+    [Fact]
+    public void PasswdAdd_SameUserAgain_ReplacesThePassword()
+    {
+        Passwd("first", "add", "alice");
+        Passwd("second", "add", "alice");
+        User alice = Assert.Single(UsersFile.Load(UsersPath));
+        Assert.True(PasswordHash.Verify("second", alice.Hash));
+    }
+
+    [Fact]
+    public void PasswdDel_RemovesTheUser_AndUnknownUsersAreAnError()
+    {
+        Passwd("pw", "add", "alice");
+        Passwd("pw", "add", "bob");
+        Assert.Equal(0, Passwd(null, "del", "alice").ExitCode);
+        Assert.Equal(["bob"], UsersFile.Load(UsersPath).Select(static u => u.Name));
+
+        ProcessResult missing = Passwd(null, "del", "carol");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("no user 'carol'", missing.Stderr);
+    }
+
+    [Theory]
+    [InlineData("bad name", "is not a valid user name")]
+    [InlineData("a:b", "is not a valid user name")]
+    public void PasswdAdd_BadName_ExitsTwo(string name, string expected)
+    {
+        ProcessResult result = Passwd("pw", "add", name);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Stderr);
+        Assert.False(File.Exists(UsersPath));
+    }
+
+    [Fact]
+    public void PasswdAdd_EmptyPassword_ExitsTwoAndWritesNothing()
+    {
+        ProcessResult result = Passwd(string.Empty, "add", "alice");
+        Assert.Equal(2, result.ExitCode);
+        Assert.False(File.Exists(UsersPath));
+    }
+
+    [Fact]
+    public void UsersFile_LegacyShaLines_AreAcceptedWithAWarning()
+    {
+        // auth_sha.py kept unsalted SHA digests; sha1("secret")
+        File.WriteAllText(UsersPath, "old:e5e9fa1ba31ecd1ae84f75caaa474f3a663f05f4\n");
+        var warnings = new List<string>();
+        User old = Assert.Single(UsersFile.Load(UsersPath, warnings.Add));
+        Assert.True(old.LegacyHash);
+        Assert.True(PasswordHash.Verify("secret", old.Hash));
+        Assert.Contains("unsalted SHA hash", Assert.Single(warnings));
+    }
+
+    [Theory]
+    [InlineData("alice:rw:nothash", ":1: expected NAME:rw|ro:")]
+    [InlineData("# comment\n\nalice:xx:pbkdf2-sha256$1000$AAAA$AAAAAAAAAAAAAAAAAAAAAA==", ":3: expected NAME:rw|ro:")]
+    [InlineData("bad name:e5e9fa1ba31ecd1ae84f75caaa474f3a663f05f4", ":1: 'bad name' is not a valid user name")]
+    public void UsersFile_BadLine_IsNamedWithItsNumber(string content, string expected)
+    {
+        File.WriteAllText(UsersPath, content);
+        var error = Assert.Throws<PyctdException>(() => UsersFile.Load(UsersPath));
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Serve_AuthNoneOnAPublicAddress_IsRefused()
+    {
+        ProcessResult result = PyctdProcess.Run("serve", "--auth", "none", "--listen", "0.0.0.0:18471");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("refusing --auth none on 0.0.0.0:18471", result.Stderr);
+    }
+
+    [Fact]
+    public void Serve_AuthFileWithoutUsersFile_ExitsOne()
+    {
+        ProcessResult result = PyctdProcess.Run("serve", "--auth", "file", "--users", UsersPath, "--listen", "127.0.0.1:18472");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("does not exist", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("--listen", "localhost:80", "is not an IP address")]
+    [InlineData("--listen", "::1:80", "write IPv6 addresses in brackets")]
+    [InlineData("--listen", "127.0.0.1:70000", "is not ADDRESS:PORT")]
+    [InlineData("--listen", "unix:relative.sock", "needs an absolute path")]
+    [InlineData("--auth", "ldap", "is not an auth mode")]
+    [InlineData("--session-timeout", "0", "is not a positive number")]
+    public void Serve_BadOption_ExitsTwoNamingIt(string option, string value, string expected)
+    {
+        string[] arguments = option == "--auth" ? ["serve", option, value] : ["serve", option, value, "--auth", "none"];
+        ProcessResult result = PyctdProcess.Run(arguments);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Stderr);
+    }
+}

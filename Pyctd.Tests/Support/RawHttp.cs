@@ -1,0 +1,50 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace Pyctd.Tests.Support;
+
+/// <summary>Hand-written HTTP requests, byte for byte as PHP's or Node's clients (or an attacker) send them.</summary>
+internal static class RawHttp
+{
+    public sealed record Response(int Status, string Headers, string Body);
+
+    public static Response Post(int port, string body, string version = "HTTP/1.1", string extraHeaders = "") =>
+        Send(port, Encoding.UTF8.GetBytes(
+            $"POST /RPC2 {version}\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n{extraHeaders}\r\n{body}"));
+
+    public static Response Send(int port, byte[] request, Stream? bodySource = null)
+    {
+        using var client = new TcpClient("127.0.0.1", port) { ReceiveTimeout = 30_000, SendTimeout = 30_000 };
+        using NetworkStream stream = client.GetStream();
+        try
+        {
+            stream.Write(request);
+            bodySource?.CopyTo(stream);
+        }
+        catch (IOException)
+        {
+            // The server may answer and close before reading everything we meant to send.
+        }
+
+        using var received = new MemoryStream();
+        try
+        {
+            stream.CopyTo(received);
+        }
+        catch (IOException)
+        {
+        }
+
+        string text = Encoding.UTF8.GetString(received.ToArray());
+        int split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        string head = split < 0 ? text : text[..split];
+        string body = split < 0 ? string.Empty : text[(split + 4)..];
+        int status = head.Length >= 12 && int.TryParse(head.AsSpan(9, 3), out int code) ? code : 0;
+        return new Response(status, head, body);
+    }
+
+    public static string Call(string method, params string[] parameterValues) =>
+        $"<?xml version=\"1.0\"?><methodCall><methodName>{method}</methodName><params>"
+        + string.Concat(parameterValues.Select(static v => $"<param><value>{v}</value></param>"))
+        + "</params></methodCall>";
+}

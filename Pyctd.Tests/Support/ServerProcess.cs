@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Pyctd.Tests.Support;
+
+/// <summary>
+/// A real `pyctd serve` on a free loopback port, serving a lab namespace, with a users file made
+/// by `pyctd passwd`: an admin and a read-only user. Stopped (SIGTERM) when disposed.
+/// </summary>
+public sealed class ServerProcess : IDisposable
+{
+    public const string AdminPassword = "s3cret-admin";
+    public const string ViewerPassword = "viewer pass";
+
+    private readonly Process _process;
+    private readonly string _directory;
+
+    public ServerProcess(LabNamespace lab, params string[] extraArguments)
+    {
+        _directory = Directory.CreateTempSubdirectory("pyctd-serve-").FullName;
+        UsersPath = Path.Combine(_directory, "users");
+        AddUser("admin", AdminPassword);
+        AddUser("viewer", ViewerPassword, "--read-only");
+
+        Port = FreePort();
+        var start = new ProcessStartInfo(Repository.PyctdBinary)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in (string[])["serve", "--netns", lab.Name, "--listen", $"127.0.0.1:{Port}", "--users", UsersPath, "--session-timeout", "3", .. extraArguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        _process = Process.Start(start)!;
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (Log)
+                {
+                    Log.Add(e.Data);
+                }
+            }
+        };
+        _process.BeginErrorReadLine();
+        WaitUntilListening();
+    }
+
+    public int Port { get; }
+
+    public string Url => $"http://127.0.0.1:{Port}/RPC2";
+
+    public string UsersPath { get; }
+
+    /// <summary>What the server wrote on stderr (start-up and audit lines).</summary>
+    public List<string> Log { get; } = [];
+
+    public bool HasExited => _process.HasExited;
+
+    public string[] LogLines()
+    {
+        lock (Log)
+        {
+            return [.. Log];
+        }
+    }
+
+    private void AddUser(string name, string password, params string[] options)
+    {
+        var start = new ProcessStartInfo(Repository.PyctdBinary) { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in (string[])["passwd", "add", name, "--users", UsersPath, .. options])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(start)!;
+        process.StandardInput.WriteLine(password);
+        process.StandardInput.Close();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"pyctd passwd add {name} failed: {error}");
+        }
+    }
+
+    private void WaitUntilListening()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"pyctd serve exited {_process.ExitCode}: {string.Join('\n', LogLines())}");
+            }
+
+            try
+            {
+                using var probe = new TcpClient();
+                probe.Connect(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+
+        throw new TimeoutException("pyctd serve did not start listening");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            ProcessRunner.Run("kill", "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (!_process.WaitForExit(10_000))
+            {
+                _process.Kill();
+            }
+        }
+
+        _process.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
+
+/// <summary>One lab and one server for the XML-RPC tests.</summary>
+public sealed class ServedLab : IDisposable
+{
+    public ServedLab()
+    {
+        Lab = new LabNamespace(bulkFlows: 3_000);
+        Server = new ServerProcess(Lab);
+    }
+
+    public LabNamespace Lab { get; }
+
+    public ServerProcess Server { get; }
+
+    public void Dispose()
+    {
+        Server.Dispose();
+        Lab.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServedLabCollection : ICollectionFixture<ServedLab>
+{
+    public const string Name = "served lab";
+}
