@@ -84,7 +84,14 @@ internal static class ChangeCommand
         uint[] missing = ids.Where(id => !ContainsId(selected, id)).Distinct().ToArray();
         foreach (uint id in missing)
         {
-            Console.Error.WriteLine($"pyctd: no such connection: {id}");
+            Console.Error.WriteLine(filter.IsEmpty
+                ? $"pyctd: no such connection: {id}"
+                : $"pyctd: no such connection: {id} (or it does not match the filter)");
+        }
+
+        if (selected.Count == 0 && ids.Length == 0)
+        {
+            Console.Error.WriteLine("pyctd: no connection matches the filter");
         }
 
         using var stdout = Console.OpenStandardOutput();
@@ -119,7 +126,7 @@ internal static class ChangeCommand
         }
 
         WriteReport(stdout, report, verb, format);
-        CommandRunner.Report(result, watch, $"{report.Changed} of {report.Matched} connections {verb.Past}");
+        CommandRunner.Report(result, watch, $"{verb.Name}: {report.Changed} of {report.Matched} selected connections changed");
         return report.Matched == 0 || missing.Length > 0 || report.Failed.Count > 0 ? ExitCode.Failure : ExitCode.Success;
     }
 

@@ -12,7 +12,7 @@ internal static class ListCommand
 {
     public static readonly Option<SortField?> Sort = new("--sort")
     {
-        Description = "Sort by FIELD: any JSON field name, e.g. bytes, orig_bytes, packets, timeout, orig_src, orig_port_dst, mark, id",
+        Description = $"Sort by FIELD, one of: {string.Join(", ", SortFields.Names)} (bytes and packets: both directions added)",
         HelpName = "FIELD",
         CustomParser = result =>
         {
@@ -29,7 +29,7 @@ internal static class ListCommand
 
     public static readonly Option<bool> Reverse = new("--reverse")
     {
-        Description = "Reverse the order (largest first with --sort)",
+        Description = "Largest first (with --sort)",
     };
 
     public static readonly Option<int?> Offset = new("--offset")
@@ -63,8 +63,8 @@ internal static class ListCommand
 
             Without options, every connection of both families is shown as a table.
             Filters combine: all must hold. Unsorted output streams as the kernel
-            answers, in constant memory; the family and mark/status filters and
-            exact addresses, protocol and ports are applied by the kernel itself.
+            answers, in constant memory; the family, mark/mask, status, protocol,
+            port and exact IPv4 address filters are applied by the kernel itself.
 
             Examples:
               pyctd list -p tcp --state ESTABLISHED
@@ -86,6 +86,11 @@ internal static class ListCommand
     private static ExitCode Run(ParseResult result)
     {
         ConnectionFilter filter = FilterOptions.Build(result);
+        if (result.GetValue(Reverse) && result.GetValue(Sort) is null)
+        {
+            throw new PyctdException(ExitCode.Usage, "--reverse needs --sort FIELD (the kernel's order has no meaning to reverse)");
+        }
+
         var request = new ListRequest(
             filter,
             result.GetValue(OutputOptions.Format) ?? OutputFormat.Table,
@@ -98,7 +103,12 @@ internal static class ListCommand
 
         var watch = Stopwatch.StartNew();
         using var stdout = Console.OpenStandardOutput();
-        int shown = Execute(request, result.GetValue(GlobalOptions.Netns), stdout);
+        int shown = Execute(request, result.GetValue(GlobalOptions.Netns), stdout, out bool interrupted);
+        if (interrupted)
+        {
+            Console.Error.WriteLine("pyctd: warning: the table changed while it was read (NLM_F_DUMP_INTR): an entry may be missing or shown twice");
+        }
+
         CommandRunner.Report(result, watch, $"{shown} connections listed");
         return ExitCode.Success;
     }
@@ -114,13 +124,15 @@ internal static class ListCommand
         bool Header);
 
     /// <summary>The whole listing, separate from the command line so tests can drive it. Returns the entries written (or counted).</summary>
-    internal static int Execute(ListRequest request, string? netns, Stream destination)
+    internal static int Execute(ListRequest request, string? netns, Stream destination, out bool interrupted)
     {
         using var dumper = new ConntrackDumper(netns);
         using var output = new OutputBuffer(destination);
         try
         {
-            return Write(request, dumper, output);
+            int written = Write(request, dumper, output);
+            interrupted = dumper.Interrupted;
+            return written;
         }
         catch
         {

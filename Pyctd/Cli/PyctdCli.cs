@@ -75,6 +75,21 @@ internal static class PyctdCli
         }
     }
 
+    /// <summary>"pyctd passwd add" for the command a parse ended in.</summary>
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult command)
+    {
+        var names = new Stack<string>();
+        for (System.CommandLine.Parsing.SymbolResult? at = command; at is not null; at = at.Parent)
+        {
+            if (at is System.CommandLine.Parsing.CommandResult { Command: not RootCommand } verb)
+            {
+                names.Push(verb.Command.Name);
+            }
+        }
+
+        return string.Join(' ', ["pyctd", .. names]);
+    }
+
     public static string Version =>
         typeof(PyctdCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
@@ -91,8 +106,7 @@ internal static class PyctdCli
                 Console.Error.WriteLine($"pyctd: {error.Message}");
             }
 
-            string verb = result.CommandResult.Command == root ? string.Empty : $" {result.CommandResult.Command.Name}";
-            Console.Error.WriteLine($"Try 'pyctd{verb} --help'.");
+            Console.Error.WriteLine($"Try '{CommandPath(result.CommandResult)} --help'.");
             return (int)ExitCode.Usage;
         }
 

@@ -38,7 +38,7 @@ internal static class ServeCommand
 
     public static readonly Option<string> Users = new("--users")
     {
-        Description = $"Users file, managed with 'pyctd passwd' (default {UsersFile.DefaultPath})",
+        Description = "Users file, managed with 'pyctd passwd'",
         HelpName = "FILE",
         DefaultValueFactory = _ => UsersFile.DefaultPath,
     };

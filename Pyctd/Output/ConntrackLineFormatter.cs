@@ -58,8 +58,7 @@ internal static class ConntrackLineFormatter
 
         if (record.Has(RecordFields.DccpState))
         {
-            // libnetfilter_conntrack 1.0.9 looks DCCP states up in its SCTP table; we print what conntrack prints.
-            w.Text(ConntrackNames.SctpStateUtf8(record.ProtocolState));
+            w.Text(ConntrackNames.DccpStateUtf8(record.ProtocolState));
             w.Space();
         }
 

@@ -17,7 +17,11 @@ internal sealed class Snapshot
 {
     private readonly ConntrackRecord[] _records;
     private readonly Rates[] _rates;
-    private int[]? _byId;
+
+    // The ids in ascending order and, at the same position, the index of their entry: for
+    // lookups by id (kill, change) and for matching entries to the previous snapshot's.
+    private readonly uint[] _sortedIds;
+    private readonly int[] _indexBySortedId;
 
     public Snapshot(ConntrackRecord[] records, int count, DateTime takenAt, long takenTimestamp, Snapshot? previous)
     {
@@ -26,11 +30,16 @@ internal sealed class Snapshot
         TakenAt = takenAt;
         TakenTimestamp = takenTimestamp;
         _rates = new Rates[count];
-        for (int i = 0; i < count && !Accounting; i++)
+        _sortedIds = new uint[count];
+        _indexBySortedId = new int[count];
+        for (int i = 0; i < count; i++)
         {
-            Accounting = records[i].Has(RecordFields.OrigCounters);
+            _sortedIds[i] = records[i].Id;
+            _indexBySortedId[i] = i;
+            Accounting |= records[i].Has(RecordFields.OrigCounters);
         }
 
+        Array.Sort(_sortedIds, _indexBySortedId);
         if (previous is not null && Accounting)
         {
             ComputeRates(previous);
@@ -58,49 +67,11 @@ internal sealed class Snapshot
     /// <summary>The index of the entry with this id, or -1.</summary>
     public int IndexOf(uint id)
     {
-        int[] byId = ById();
-        int low = 0, high = byId.Length - 1;
-        while (low <= high)
-        {
-            int middle = (low + high) >>> 1;
-            uint candidate = _records[byId[middle]].Id;
-            if (candidate == id)
-            {
-                return byId[middle];
-            }
-
-            if (candidate < id)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-
-        return -1;
+        int position = Array.BinarySearch(_sortedIds, id);
+        return position >= 0 ? _indexBySortedId[position] : -1;
     }
 
-    private int[] ById()
-    {
-        if (_byId is int[] ready)
-        {
-            return ready;
-        }
-
-        var order = new int[Count];
-        for (int i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-        }
-
-        ConntrackRecord[] records = _records;
-        Array.Sort(order, (a, b) => records[a].Id.CompareTo(records[b].Id));
-        _byId = order;
-        return order;
-    }
-
+    /// <summary>Walks both snapshots in id order at once: linear, whatever the table size.</summary>
     private void ComputeRates(Snapshot previous)
     {
         double seconds = (double)(TakenTimestamp - previous.TakenTimestamp) / System.Diagnostics.Stopwatch.Frequency;
@@ -109,16 +80,23 @@ internal sealed class Snapshot
             return;
         }
 
-        for (int i = 0; i < Count; i++)
+        int p = 0;
+        for (int n = 0; n < _sortedIds.Length; n++)
         {
-            ref readonly ConntrackRecord now = ref _records[i];
-            int before = previous.IndexOf(now.Id);
-            if (before < 0)
+            uint id = _sortedIds[n];
+            while (p < previous._sortedIds.Length && previous._sortedIds[p] < id)
+            {
+                p++;
+            }
+
+            if (p == previous._sortedIds.Length || previous._sortedIds[p] != id)
             {
                 continue;
             }
 
-            ref readonly ConntrackRecord then = ref previous[before];
+            int i = _indexBySortedId[n];
+            ref readonly ConntrackRecord now = ref _records[i];
+            ref readonly ConntrackRecord then = ref previous[previous._indexBySortedId[p]];
             // The same id with a different tuple is a new entry that reused the id: no rate yet.
             if (then.Protocol != now.Protocol || then.Original.SourcePort != now.Original.SourcePort
                 || !((ReadOnlySpan<byte>)then.Original.Source).SequenceEqual(now.Original.Source))

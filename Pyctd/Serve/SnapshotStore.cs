@@ -25,19 +25,20 @@ internal sealed class SnapshotStore(string? netns)
             return current;
         }
 
-        return Take(requestedAt: Stopwatch.GetTimestamp());
+        return Take(requestedAt: Stopwatch.GetTimestamp(), maxAgeSeconds);
     }
 
     /// <summary>A snapshot taken after this call began (a refresh).</summary>
-    public Snapshot Refresh() => Take(requestedAt: Stopwatch.GetTimestamp());
+    public Snapshot Refresh() => Take(requestedAt: Stopwatch.GetTimestamp(), maxAgeSeconds: -1);
 
-    private Snapshot Take(long requestedAt)
+    private Snapshot Take(long requestedAt, double maxAgeSeconds)
     {
         lock (_refreshing)
         {
-            // Someone else dumped while we waited for the lock: their snapshot is new enough.
+            // Someone else dumped while we waited for the lock: theirs will do if it began after
+            // our request, or if it is as young as we asked for. Waiters never queue up dumps.
             Snapshot? current = _current;
-            if (current is not null && current.TakenTimestamp >= requestedAt)
+            if (current is not null && (current.TakenTimestamp >= requestedAt || current.AgeSeconds <= maxAgeSeconds))
             {
                 return current;
             }
@@ -51,6 +52,12 @@ internal sealed class SnapshotStore(string? netns)
 
             var snapshot = new Snapshot(records.Items, records.Count, DateTime.UtcNow, started, current);
             _current = snapshot;
+
+            // The snapshot just replaced is tens of megabytes of large-object garbage: collect it now, so
+            // the next snapshot reuses its memory instead of the heap growing by one table per refresh.
+            // Records hold no references, so this full collection has almost nothing to trace.
+            current = null;
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
             return snapshot;
         }
     }
@@ -58,7 +65,8 @@ internal sealed class SnapshotStore(string? netns)
     /// <summary>Collects a dump into a managed array sized from the last dump, so it rarely grows.</summary>
     private sealed class RecordArray(int capacity) : IRecordSink
     {
-        public ConntrackRecord[] Items { get; private set; } = new ConntrackRecord[capacity];
+        // Every slot up to Count is written before it is read: no need to zero tens of megabytes first.
+        public ConntrackRecord[] Items { get; private set; } = GC.AllocateUninitializedArray<ConntrackRecord>(capacity);
 
         public int Count { get; private set; }
 
@@ -66,7 +74,7 @@ internal sealed class SnapshotStore(string? netns)
         {
             if (Count == Items.Length)
             {
-                var larger = new ConntrackRecord[Items.Length * 2];
+                var larger = GC.AllocateUninitializedArray<ConntrackRecord>(Items.Length * 2);
                 Items.AsSpan().CopyTo(larger);
                 Items = larger;
             }

@@ -83,10 +83,8 @@ internal sealed class ConntrackService(
         Session session = SessionOf(p, 6);
         ViewQuery query = ViewQuery.Parse(p);
         Snapshot snapshot = SnapshotFor(session);
-        int[] rows = query.Select(snapshot);
-        int start = Math.Min(query.Start, rows.Length);
-        int length = query.Length == 0 ? rows.Length - start : Math.Min(query.Length, rows.Length - start);
-        return new MethodResult.ViewPage(snapshot, rows.Length, query.Start, new ArraySegment<int>(rows, start, length));
+        (int[] page, int total) = query.Select(snapshot);
+        return new MethodResult.ViewPage(snapshot, total, query.Start, page);
     }
 
     private int Kill(IReadOnlyList<XmlRpcValue> p, string client)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Pyctd.Conntrack;
 using Pyctd.Filtering;
@@ -61,8 +62,100 @@ internal sealed class ViewQuery
         return query;
     }
 
-    /// <summary>The indexes of the matching entries, in the requested order.</summary>
-    public int[] Select(Snapshot snapshot)
+    /// <summary>
+    /// The indexes of the requested page of matching entries, in order, and how many matched in all.
+    /// A page near the top (the usual "top 50 by rate") is picked with a bounded heap instead of
+    /// sorting every match.
+    /// </summary>
+    public (int[] Page, int Total) Select(Snapshot snapshot)
+    {
+        if (OrderBy.Kind == ViewFieldKind.Address)
+        {
+            int[] all = SelectByAddress(snapshot);
+            return (Slice(all), all.Length);
+        }
+
+        // One pooled array for the matches' keys: a view of a large table leaves no large garbage.
+        SortKey[] rented = ArrayPool<SortKey>.Shared.Rent(Math.Max(snapshot.Count, 1));
+        try
+        {
+            int matched = 0;
+            for (int i = 0; i < snapshot.Count; i++)
+            {
+                if (Matches(snapshot, i))
+                {
+                    rented[matched++] = new SortKey(OrderBy.Number(snapshot, i), snapshot[i].Id, i);
+                }
+            }
+
+            Span<SortKey> keys = rented.AsSpan(0, matched);
+            var comparer = new SortKeyComparer(Descending);
+            int needed = Length == 0 ? matched : (int)Math.Min((long)Start + Length, matched);
+            if (needed >= matched / 4)
+            {
+                keys.Sort(comparer);
+            }
+            else
+            {
+                keys = TopOf(keys, needed, comparer);
+            }
+
+            int start = Math.Min(Start, keys.Length);
+            int length = Length == 0 ? keys.Length - start : Math.Min(Length, keys.Length - start);
+            var page = new int[length];
+            for (int i = 0; i < length; i++)
+            {
+                page[i] = keys[start + i].Index;
+            }
+
+            return (page, matched);
+        }
+        finally
+        {
+            ArrayPool<SortKey>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The page [Start, Start + Length) of an ordered list; Length 0 means to the end.</summary>
+    private int[] Slice(int[] ordered)
+    {
+        int start = Math.Min(Start, ordered.Length);
+        int length = Length == 0 ? ordered.Length - start : Math.Min(Length, ordered.Length - start);
+        return ordered.AsSpan(start, length).ToArray();
+    }
+
+    /// <summary>The first <paramref name="count"/> keys in order, keeping only that many at a time.</summary>
+    private static SortKey[] TopOf(ReadOnlySpan<SortKey> keys, int count, SortKeyComparer comparer)
+    {
+        if (count == 0)
+        {
+            return [];
+        }
+
+        // A heap whose top is the worst key kept so far: a better key replaces it.
+        var worstFirst = new PriorityQueue<SortKey, SortKey>(count, Comparer<SortKey>.Create((a, b) => comparer.Compare(b, a)));
+        foreach (SortKey key in keys)
+        {
+            if (worstFirst.Count < count)
+            {
+                worstFirst.Enqueue(key, key);
+            }
+            else if (comparer.Compare(key, worstFirst.Peek()) < 0)
+            {
+                worstFirst.EnqueueDequeue(key, key);
+            }
+        }
+
+        var best = new SortKey[worstFirst.Count];
+        for (int i = best.Length - 1; i >= 0; i--)
+        {
+            best[i] = worstFirst.Dequeue();
+        }
+
+        return best;
+    }
+
+    private int[] SelectByAddress(Snapshot snapshot)
     {
         var matches = new List<int>();
         for (int i = 0; i < snapshot.Count; i++)
@@ -76,15 +169,25 @@ internal sealed class ViewQuery
         int[] order = [.. matches];
         ViewField field = OrderBy;
         int direction = Descending ? -1 : 1;
-        Comparison<int> compare = field.Kind == ViewFieldKind.Address
-            ? (a, b) => direction * CompareAddress(snapshot, field, a, b)
-            : (a, b) =>
-            {
-                int result = field.Number(snapshot, a).CompareTo(field.Number(snapshot, b));
-                return direction * (result != 0 ? result : snapshot[a].Id.CompareTo(snapshot[b].Id));
-            };
-        Array.Sort(order, compare);
+        Array.Sort(order, (a, b) => direction * CompareAddress(snapshot, field, a, b));
         return order;
+    }
+
+    private readonly record struct SortKey(long Value, uint Id, int Index);
+
+    /// <summary>By value, then by id, so equal values come out in a stable, repeatable order.</summary>
+    private sealed class SortKeyComparer(bool descending) : IComparer<SortKey>
+    {
+        public int Compare(SortKey x, SortKey y)
+        {
+            int order = x.Value.CompareTo(y.Value);
+            if (order == 0)
+            {
+                order = x.Id.CompareTo(y.Id);
+            }
+
+            return descending ? -order : order;
+        }
     }
 
     private bool Matches(Snapshot snapshot, int index)
