@@ -153,4 +153,30 @@ public sealed class PasswdAndServeOptionsTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(expected, result.Stderr);
     }
+
+    [Theory]
+    [InlineData("lisen = 127.0.0.1:1\n", ":1: unknown key 'lisen'")]
+    [InlineData("# comment\n\nsession-timeout = soon\n", ":3: session-timeout: 'soon' is not a whole number")]
+    [InlineData("read-only = perhaps\n", ":1: read-only: 'perhaps' is not true or false")]
+    [InlineData("listen\n", ":1: expected 'key = value'")]
+    [InlineData("auth = none\nauth = file\n", ":2: 'auth' is set twice")]
+    [InlineData("listen = 0.0.0.0:18473\nauth = none\n", "refusing --auth none on 0.0.0.0:18473")]
+    [InlineData("listen = localhost:80\n", "listen: 'localhost:80': 'localhost' is not an IP address")]
+    public void Serve_BadConfigFile_ExitsTwoNamingFileAndLine(string content, string expected)
+    {
+        string path = Path.Combine(_directory, "pyctd.conf");
+        File.WriteAllText(path, content);
+        ProcessResult result = PyctdProcess.Run("serve", "--config", path);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr);
+    }
+
+    [Fact]
+    public void Serve_MissingConfigFile_ExitsOne()
+    {
+        ProcessResult result = PyctdProcess.Run("serve", "--config", Path.Combine(_directory, "nope.conf"));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("cannot read", result.Stderr);
+    }
 }

@@ -195,3 +195,46 @@ public sealed partial class ServeRawHttpTests(ServedLab served)
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
+
+/// <summary>`serve --config`: the file's settings are used, and the command line overrides them.</summary>
+public sealed class ServeConfigFileTests
+{
+    [Fact]
+    public void Serve_ConfigFile_SettingsApplyAndCommandLineWins()
+    {
+        using var lab = new LabNamespace();
+        string directory = Directory.CreateTempSubdirectory("pyctd-conf-").FullName;
+        try
+        {
+            int port = 18000 + (Environment.ProcessId % 1000) + 500;
+            string config = Path.Combine(directory, "pyctd.conf");
+            File.WriteAllText(config, $"# test\nlisten = 127.0.0.1:{port}\nauth = none\nread-only = true\nnetns = {lab.Name}\nsession-timeout = 30\n");
+            var start = new System.Diagnostics.ProcessStartInfo(Repository.PyctdBinary) { RedirectStandardError = true, UseShellExecute = false };
+            foreach (string argument in new[] { "serve", "--config", config, "--session-timeout", "5" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var server = System.Diagnostics.Process.Start(start)!;
+            try
+            {
+                string firstLines = server.StandardError.ReadLine() + "\n" + server.StandardError.ReadLine();
+                Assert.Contains($"http://127.0.0.1:{port}/RPC2", firstLines);
+                Assert.Contains("read-only", firstLines);
+                Assert.Contains("expire after 5 s", firstLines);
+
+                string session = Regex.Match(RawHttp.Post(port, RawHttp.Call("login")).Body, "<string>([0-9a-f]+)</string>").Groups[1].Value;
+                RawHttp.Response kill = RawHttp.Post(port, RawHttp.Call("kill", $"<string>{session}</string>", "<array><data><value><int>1</int></value></data></array>"));
+                Assert.Contains("<name>faultCode</name><value><int>3</int></value>", kill.Body);
+            }
+            finally
+            {
+                server.Kill();
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}

@@ -66,6 +66,12 @@ internal static class ServeCommand
         CustomParser = ValueParsers.Struct<int>("size", Positive),
     };
 
+    public static readonly Option<string?> Config = new("--config")
+    {
+        Description = $"Read settings from FILE (default {ConfigFile.DefaultPath} when it exists); options given here override it",
+        HelpName = "FILE",
+    };
+
     public static readonly Option<bool> AllowUnauthenticatedRemote = new("--allow-unauthenticated-remote")
     {
         Description = "Allow --auth none on a non-loopback address (anyone who can connect can kill connections)",
@@ -86,7 +92,7 @@ internal static class ServeCommand
               pyctd serve --listen 0.0.0.0:{ServeSettings.DefaultPort} --tls-cert c.pem --tls-key k.pem
               pyctd serve --listen unix:/run/pyctd/pyctd.sock --read-only
             """);
-        foreach (Option option in new Option[] { Listen, TlsCertificate, TlsKey, Auth, Users, ReadOnly, SessionTimeout, AutoRefresh, MaxRequestSize, AllowUnauthenticatedRemote })
+        foreach (Option option in new Option[] { Config, Listen, TlsCertificate, TlsKey, Auth, Users, ReadOnly, SessionTimeout, AutoRefresh, MaxRequestSize, AllowUnauthenticatedRemote })
         {
             command.Options.Add(option);
         }
@@ -109,29 +115,38 @@ internal static class ServeCommand
         return ServeHost.Run(settings, users, GlobalOptions.IsVerbose(result));
     }
 
+    /// <summary>Settings from the config file, then from the command line, which wins where it gives a value.</summary>
     internal static ServeSettings Build(ParseResult result)
     {
+        string? configPath = result.GetValue(Config);
+        ConfigFile config = configPath is not null ? ConfigFile.Load(configPath)
+            : File.Exists(ConfigFile.DefaultPath) ? ConfigFile.Load(ConfigFile.DefaultPath)
+            : ConfigFile.Empty;
+
+        IReadOnlyList<string> listenTexts = Given(result, Listen) ? result.GetValue(Listen) ?? [] : config.All("listen");
         var listen = new List<ListenAddress>();
-        foreach (string text in result.GetValue(Listen) ?? [])
+        foreach (string text in listenTexts)
         {
             listen.Add(ListenAddress.TryParse(text, out ListenAddress? address, out string? error)
                 ? address!
-                : throw new PyctdException(ExitCode.Usage, $"--listen {error}"));
+                : throw new PyctdException(ExitCode.Usage, $"listen: {error}"));
         }
 
-        string? certificate = result.GetValue(TlsCertificate);
-        string? key = result.GetValue(TlsKey);
+        string? certificate = Given(result, TlsCertificate) ? result.GetValue(TlsCertificate) : config.Text("tls-cert");
+        string? key = Given(result, TlsKey) ? result.GetValue(TlsKey) : config.Text("tls-key");
         if (key is not null && certificate is null)
         {
             throw new PyctdException(ExitCode.Usage, "--tls-key needs --tls-cert");
         }
 
-        string users = result.GetValue(Users) ?? UsersFile.DefaultPath;
-        AuthMode auth = result.GetValue(Auth) switch
+        string users = (Given(result, Users) ? result.GetValue(Users) : config.Text("users")) ?? UsersFile.DefaultPath;
+        string? authText = Given(result, Auth) ? result.GetValue(Auth) : config.Text("auth");
+        AuthMode auth = authText switch
         {
             "none" => AuthMode.None,
             "file" => AuthMode.File,
-            _ => File.Exists(users) ? AuthMode.File : AuthMode.None,
+            null => File.Exists(users) ? AuthMode.File : AuthMode.None,
+            _ => throw new PyctdException(ExitCode.Usage, $"{config.Path}: auth: '{authText}' is not an auth mode (none or file)"),
         };
 
         var settings = new ServeSettings
@@ -141,12 +156,12 @@ internal static class ServeCommand
             TlsKey = key,
             Auth = auth,
             UsersPath = users,
-            ReadOnly = result.GetValue(ReadOnly),
-            SessionTimeout = TimeSpan.FromSeconds(result.GetValue(SessionTimeout) ?? 10),
-            AutoRefreshSeconds = result.GetValue(AutoRefresh) ?? 1,
-            MaxRequestBytes = result.GetValue(MaxRequestSize) ?? 1024 * 1024,
-            AllowUnauthenticatedRemote = result.GetValue(AllowUnauthenticatedRemote),
-            Netns = result.GetValue(GlobalOptions.Netns),
+            ReadOnly = Given(result, ReadOnly) ? result.GetValue(ReadOnly) : config.Flag("read-only") ?? false,
+            SessionTimeout = TimeSpan.FromSeconds((Given(result, SessionTimeout) ? result.GetValue(SessionTimeout) : config.Integer("session-timeout", 1)) ?? 10),
+            AutoRefreshSeconds = (Given(result, AutoRefresh) ? result.GetValue(AutoRefresh) : config.Integer("autorefresh", 0)) ?? 1,
+            MaxRequestBytes = (Given(result, MaxRequestSize) ? result.GetValue(MaxRequestSize) : config.Integer("max-request-size", 1024)) ?? 1024 * 1024,
+            AllowUnauthenticatedRemote = Given(result, AllowUnauthenticatedRemote) ? result.GetValue(AllowUnauthenticatedRemote) : config.Flag("allow-unauthenticated-remote") ?? false,
+            Netns = Given(result, GlobalOptions.Netns) ? result.GetValue(GlobalOptions.Netns) : config.Text("netns"),
         };
 
         ListenAddress? exposed = settings.Listen.FirstOrDefault(static a => !a.IsLoopback);
@@ -159,6 +174,9 @@ internal static class ServeCommand
 
         return settings;
     }
+
+    /// <summary>Whether the option was given on the command line (so it overrides the config file).</summary>
+    private static bool Given(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
 
     private static bool Positive(string text, out int value, out string? error)
     {
