@@ -43,7 +43,14 @@ internal sealed class SnapshotStore(string? netns)
                 return current;
             }
 
-            var records = new RecordArray(current is null ? 4096 : current.Count + (current.Count / 8) + 1024);
+            // Snapshots replaced earlier are tens of megabytes of large-object garbage by now (the
+            // requests that used them are done): collect them before allocating the next, so the heap
+            // holds the current table and the new one, not one more table per refresh. Records hold
+            // no references, so this full collection has almost nothing to trace.
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+
+            // Sized from the last dump plus a little, so the array rarely grows (growing copies it).
+            var records = new RecordArray(current is null ? 4096 : current.Count + (current.Count / 32) + 1024);
             long started = Stopwatch.GetTimestamp();
             using (var dumper = new ConntrackDumper(netns))
             {
@@ -52,12 +59,6 @@ internal sealed class SnapshotStore(string? netns)
 
             var snapshot = new Snapshot(records.Items, records.Count, DateTime.UtcNow, started, current);
             _current = snapshot;
-
-            // The snapshot just replaced is tens of megabytes of large-object garbage: collect it now, so
-            // the next snapshot reuses its memory instead of the heap growing by one table per refresh.
-            // Records hold no references, so this full collection has almost nothing to trace.
-            current = null;
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
             return snapshot;
         }
     }
