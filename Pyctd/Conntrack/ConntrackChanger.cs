@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using DotNext.Buffers;
 using Pyctd.Interop;
 
@@ -73,23 +72,15 @@ internal sealed class ConntrackChanger : IDisposable
         Span<byte> buffer = _receiveBuffer.Memory.Span;
         while (pending > 0)
         {
-            ReadOnlySpan<byte> batch = buffer[.._socket.Receive(buffer)];
-            while (batch.Length >= Netlink.HeaderLength)
+            var reader = new NetlinkMessageReader(buffer[.._socket.Receive(buffer)]);
+            while (reader.TryRead(out NetlinkMessage message))
             {
-                int messageLength = (int)MemoryMarshal.Read<uint>(batch);
-                if (messageLength < Netlink.HeaderLength || messageLength > batch.Length)
-                {
-                    throw new PyctdException(ExitCode.Failure, "malformed netlink acknowledgement from the kernel");
-                }
-
-                ReadOnlySpan<byte> message = batch[..messageLength];
-                batch = batch[Math.Min(Netlink.Align(messageLength), batch.Length)..];
-                if (MemoryMarshal.Read<ushort>(message[4..]) != Netlink.NLMSG_ERROR || message.Length < Netlink.HeaderLength + 4)
+                if (message.Type != Netlink.NLMSG_ERROR || message.Payload.Length < 4)
                 {
                     continue;
                 }
 
-                int index = (int)(MemoryMarshal.Read<uint>(message[8..]) - firstSequence);
+                int index = (int)(message.Sequence - firstSequence);
                 if ((uint)index >= (uint)records.Length || answered[index])
                 {
                     continue; // not one of this batch's
@@ -97,7 +88,7 @@ internal sealed class ConntrackChanger : IDisposable
 
                 answered[index] = true;
                 pending--;
-                int errno = -MemoryMarshal.Read<int>(message[Netlink.HeaderLength..]);
+                int errno = message.Errno;
                 errors[index] = errno;
                 outcomes[index] = errno switch
                 {
@@ -106,6 +97,11 @@ internal sealed class ConntrackChanger : IDisposable
                     Interop.Interop.Libc.EPERM or Interop.Interop.Libc.EACCES => throw NativeErrors.FromErrno(errno, "cannot change the conntrack table"),
                     _ => ChangeOutcome.Failed,
                 };
+            }
+
+            if (reader.Malformed)
+            {
+                throw new PyctdException(ExitCode.Failure, "malformed netlink acknowledgement from the kernel");
             }
         }
     }

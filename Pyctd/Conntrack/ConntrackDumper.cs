@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using DotNext.Buffers;
 using Pyctd.Filtering;
 using Pyctd.Interop;
@@ -85,47 +84,35 @@ internal sealed class ConntrackDumper : IDisposable
     /// <summary>Walks one datagram; returns true at the end of the dump (NLMSG_DONE), throws the error the kernel reported.</summary>
     private bool ProcessBatch(ReadOnlySpan<byte> batch, uint sequence, IMessageHandler handler)
     {
+        var reader = new NetlinkMessageReader(batch);
+        while (reader.TryRead(out NetlinkMessage message))
         {
-            while (batch.Length >= Netlink.HeaderLength)
+            if (message.Sequence != sequence)
             {
-                int length = (int)MemoryMarshal.Read<uint>(batch);
-                if (length < Netlink.HeaderLength || length > batch.Length)
-                {
-                    throw new PyctdException(ExitCode.Failure, "malformed netlink message from the kernel");
-                }
+                continue; // a late answer to an earlier request
+            }
 
-                ReadOnlySpan<byte> message = batch[..length];
-                batch = batch[Math.Min(Netlink.Align(length), batch.Length)..];
-                ushort type = MemoryMarshal.Read<ushort>(message[4..]);
-                ushort flags = MemoryMarshal.Read<ushort>(message[6..]);
-                if (MemoryMarshal.Read<uint>(message[8..]) != sequence)
-                {
-                    continue; // a late answer to an earlier request
-                }
+            if ((message.Flags & Netlink.NLM_F_DUMP_INTR) != 0)
+            {
+                Interrupted = true;
+            }
 
-                if ((flags & Netlink.NLM_F_DUMP_INTR) != 0)
-                {
-                    Interrupted = true;
-                }
+            switch (message.Type)
+            {
+                case Netlink.NLMSG_DONE:
+                    return true;
+                case Netlink.NLMSG_ERROR:
+                    int errno = message.Errno;
+                    return errno == 0 ? true : throw NativeErrors.FromErrno(errno, "cannot read the conntrack table");
+            }
 
-                ReadOnlySpan<byte> payload = message[Netlink.HeaderLength..];
-                switch (type)
-                {
-                    case Netlink.NLMSG_DONE:
-                        return true;
-                    case Netlink.NLMSG_ERROR:
-                        int error = payload.Length >= 4 ? -MemoryMarshal.Read<int>(payload) : 0;
-                        return error == 0 ? true : throw NativeErrors.FromErrno(error, "cannot read the conntrack table");
-                }
-
-                if (type == Netlink.CtMessage(Netlink.IPCTNL_MSG_CT_NEW) && payload.Length >= Netlink.NfgenHeaderLength)
-                {
-                    handler.Handle(message);
-                }
+            if (message.Type == Netlink.CtMessage(Netlink.IPCTNL_MSG_CT_NEW) && message.Payload.Length >= Netlink.NfgenHeaderLength)
+            {
+                handler.Handle(message.Bytes);
             }
         }
 
-        return false;
+        return reader.Malformed ? throw new PyctdException(ExitCode.Failure, "malformed netlink message from the kernel") : false;
     }
 
     /// <summary>Receives each conntrack message of a dump, whole (nlmsghdr first).</summary>

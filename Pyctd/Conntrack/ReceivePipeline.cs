@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Pyctd.Interop;
 
 namespace Pyctd.Conntrack;
@@ -105,24 +104,17 @@ internal sealed class ReceivePipeline : IDisposable
     /// <summary>True when the datagram holds our NLMSG_DONE or NLMSG_ERROR: nothing more will come for this request.</summary>
     private bool EndsDump(ReadOnlySpan<byte> batch)
     {
-        while (batch.Length >= Netlink.HeaderLength)
+        var reader = new NetlinkMessageReader(batch);
+        while (reader.TryRead(out NetlinkMessage message))
         {
-            int length = (int)MemoryMarshal.Read<uint>(batch);
-            if (length < Netlink.HeaderLength || length > batch.Length)
-            {
-                return true; // malformed: let the parser report it, and stop receiving
-            }
-
-            ushort type = MemoryMarshal.Read<ushort>(batch[4..]);
-            if (MemoryMarshal.Read<uint>(batch[8..]) == _sequence && type is Netlink.NLMSG_DONE or Netlink.NLMSG_ERROR)
+            if (message.Sequence == _sequence && message.Type is Netlink.NLMSG_DONE or Netlink.NLMSG_ERROR)
             {
                 return true;
             }
-
-            batch = batch[Math.Min(Netlink.Align(length), batch.Length)..];
         }
 
-        return false;
+        // A malformed datagram also ends receiving; the parser reports it.
+        return reader.Malformed;
     }
 
     public void Dispose()
