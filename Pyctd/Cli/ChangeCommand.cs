@@ -75,13 +75,13 @@ internal static class ChangeCommand
         var watch = Stopwatch.StartNew();
 
         using var selected = new RecordTable();
-        var wanted = new HashSet<uint>(ids);
+        var selection = new Selection(selected, [.. ids]);
         using (var dumper = new ConntrackDumper(netns))
         {
-            dumper.Dump(filter, new Selection(selected, wanted));
+            dumper.Dump(filter, selection);
         }
 
-        uint[] missing = ids.Where(id => !ContainsId(selected, id)).Distinct().ToArray();
+        uint[] missing = ids.Distinct().Where(id => !selection.Found.Contains(id)).ToArray();
         foreach (uint id in missing)
         {
             Console.Error.WriteLine(filter.IsEmpty
@@ -140,19 +140,6 @@ internal static class ChangeCommand
 
     private static string Connections(int count) => count == 1 ? "1 connection" : $"{count} connections";
 
-    private static bool ContainsId(RecordTable table, uint id)
-    {
-        foreach (ref readonly ConntrackRecord record in table.Records)
-        {
-            if (record.Id == id)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private static uint[] ParseIds(ArgumentResult result)
     {
         var ids = new uint[result.Tokens.Count];
@@ -171,11 +158,19 @@ internal static class ChangeCommand
     /// <summary>Keeps the entries that pass the filter and, when ids were given, have one of them.</summary>
     private sealed class Selection(RecordTable table, HashSet<uint> ids) : IRecordSink
     {
+        /// <summary>The given ids that were selected; the others are reported missing.</summary>
+        public HashSet<uint> Found { get; } = [];
+
         public bool Accept(in ConntrackRecord record)
         {
-            if (ids.Count == 0 || ids.Contains(record.Id))
+            if (ids.Count == 0)
             {
                 table.Add(record);
+            }
+            else if (ids.Contains(record.Id))
+            {
+                table.Add(record);
+                Found.Add(record.Id);
             }
 
             return true;

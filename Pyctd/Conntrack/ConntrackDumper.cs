@@ -35,18 +35,15 @@ internal sealed class ConntrackDumper : IDisposable
     public int Dump(ConnectionFilter filter, IRecordSink sink)
     {
         // CTA_FILTER needs a concrete family, so a tuple filter without -f becomes one dump per family.
-        var unspecified = DumpQuery.For(filter, filter.Family);
-        if (filter.Family != AddressFamilies.Unspecified || !HasTupleCriteria(filter))
+        var ipv4 = DumpQuery.For(filter, AddressFamilies.Inet);
+        if (filter.Family != AddressFamilies.Unspecified || !ipv4.UsesTupleFilter)
         {
-            return DumpOnce(unspecified, filter, sink, out _);
+            return DumpOnce(DumpQuery.For(filter, filter.Family), filter, sink, out _);
         }
 
-        int accepted = DumpOnce(DumpQuery.For(filter, AddressFamilies.Inet), filter, sink, out bool stopped);
+        int accepted = DumpOnce(ipv4, filter, sink, out bool stopped);
         return stopped ? accepted : accepted + DumpOnce(DumpQuery.For(filter, AddressFamilies.Inet6), filter, sink, out _);
     }
-
-    private static bool HasTupleCriteria(ConnectionFilter filter) =>
-        filter.Protocol is not null || filter.Source is { IsSingleHost: true, Family: AddressFamilies.Inet } || filter.Destination is { IsSingleHost: true, Family: AddressFamilies.Inet };
 
     private int DumpOnce(in DumpQuery query, ConnectionFilter filter, IRecordSink sink, out bool stopped)
     {
