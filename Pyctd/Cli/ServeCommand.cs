@@ -145,7 +145,8 @@ internal static class ServeCommand
         {
             "none" => AuthMode.None,
             "file" => AuthMode.File,
-            null => File.Exists(users) ? AuthMode.File : AuthMode.None,
+            // A users file we cannot even see (a directory we may not enter) must not mean "no users, no passwords".
+            null => Interop.FileTypes.MayExist(users) ? AuthMode.File : AuthMode.None,
             _ => throw new PyctdException(ExitCode.Usage, $"{config.Path}: auth: '{authText}' is not an auth mode (none or file)"),
         };
 

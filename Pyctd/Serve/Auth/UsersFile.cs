@@ -16,14 +16,24 @@ internal static class UsersFile
 
     public static IReadOnlyList<User> Load(string path, Action<string>? warn = null)
     {
-        if (!File.Exists(path))
+        if (!Interop.FileTypes.MayExist(path))
         {
             throw new PyctdException(ExitCode.Failure, $"users file {path} does not exist (create it with 'pyctd passwd add USER')");
         }
 
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new PyctdException(ExitCode.Failure, $"cannot read the users file {path}: {error.Message}");
+        }
+
         var users = new List<User>();
         int number = 0;
-        foreach (string raw in File.ReadAllLines(path))
+        foreach (string raw in lines)
         {
             number++;
             string line = raw.Trim();
