@@ -1,9 +1,34 @@
-# pyctd — build, test, benchmark. `make` publishes the Native AOT binary to out/pyctd.
+# pyctd — build, test, benchmark, install and package. `make` publishes the Native AOT binary to out/pyctd.
 DOTNET ?= dotnet
 CONFIG ?= Release
 SOURCES := $(shell find Pyctd -name '*.cs' -o -name '*.csproj') Directory.Build.props global.json
 
-.PHONY: all run deps test bench clean
+# The one version number: <Version> in Directory.Build.props, which `pyctd --version` prints.
+# The tarball, the RPM (rpmbuild --define), the .deb and the man page check all take it from there.
+VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
+MAINTAINER := pyctd maintainers <maintainers@pyctd.invalid>
+
+# Where `make install` puts things; DESTDIR is prepended to each. The unit goes to
+# $(PREFIX)/lib/systemd/system, which systemd searches for /usr/local and /usr alike.
+# The configuration is always /etc/pyctd: that is where pyctd and the unit look for it.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+CONFDIR := /etc/pyctd
+
+DIST_TARBALL := dist/pyctd-$(VERSION).tar.gz
+# The binary is linux-x64 (RuntimeIdentifier in Pyctd/Pyctd.csproj), whatever machine builds it.
+DEB_ARCH := amd64
+DEB_FILE := dist/pyctd_$(VERSION)_$(DEB_ARCH).deb
+DEB_WORK := dist/deb-build
+DEB_ROOT := $(DEB_WORK)/debian/pyctd
+RPM_TOPDIR := $(CURDIR)/dist/rpmbuild
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+
+.PHONY: all run deps test bench clean install uninstall dist rpm deb version check-version
 
 all: out/pyctd
 
@@ -25,6 +50,120 @@ test: deps all
 # 200,000-flow benchmark against conntrack -L (needs root).
 bench: deps all
 	scripts/bench-list
+
+version:
+	@echo $(VERSION)
+
+# The man page's title line and the newest changelog entry (pyctd.spec's %changelog, which the
+# .deb's changelog is made from) must carry the build's version.
+check-version:
+	@test -n "$(VERSION)" || { echo "make: no <Version> in Directory.Build.props" >&2; exit 1; }
+	@grep -q '^\.TH PYCTD 8 [^ ]* "pyctd $(VERSION)"' man/pyctd.8 || \
+		{ echo "make: man/pyctd.8: the .TH line does not say \"pyctd $(VERSION)\" (Directory.Build.props)" >&2; exit 1; }
+	@sed -n '/^%changelog/,$$p' pyctd.spec | grep -m1 '^\* ' | grep -q ' - $(VERSION)-[0-9]*$$' || \
+		{ echo "make: pyctd.spec: the newest %changelog entry is not for $(VERSION) (Directory.Build.props)" >&2; exit 1; }
+
+# Binary, man page, systemd unit (ExecStart pointed at SBINDIR), sysusers.d entry, bash completion,
+# and /etc/pyctd/pyctd.conf unless one exists. Installing to the live system (no DESTDIR) also
+# creates the user pyctd and reloads systemd; neither enables nor starts the service.
+install: out/pyctd
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(CONFDIR)
+	install -m 0755 out/pyctd $(DESTDIR)$(SBINDIR)/pyctd
+	install -m 0644 man/pyctd.8 $(DESTDIR)$(MANDIR)/man8/pyctd.8
+	sed 's|/usr/sbin/pyctd|$(SBINDIR)/pyctd|' packaging/pyctd.service > $(DESTDIR)$(UNITDIR)/pyctd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/pyctd.service
+	install -m 0644 packaging/pyctd.sysusers $(DESTDIR)$(SYSUSERSDIR)/pyctd.conf
+	install -m 0644 packaging/pyctd.bash-completion $(DESTDIR)$(BASHCOMPDIR)/pyctd
+	@if [ -e $(DESTDIR)$(CONFDIR)/pyctd.conf ]; then \
+		echo "install: keeping the existing $(DESTDIR)$(CONFDIR)/pyctd.conf"; \
+	else \
+		echo "install -m 0644 packaging/pyctd.conf $(DESTDIR)$(CONFDIR)/pyctd.conf"; \
+		install -m 0644 packaging/pyctd.conf $(DESTDIR)$(CONFDIR)/pyctd.conf; \
+	fi
+ifeq ($(DESTDIR),)
+	@if command -v systemd-sysusers >/dev/null 2>&1; then \
+		systemd-sysusers $(SYSUSERSDIR)/pyctd.conf; \
+	elif ! getent passwd pyctd >/dev/null; then \
+		echo "install: create the system user pyctd (see $(SYSUSERSDIR)/pyctd.conf) before starting pyctd.service"; \
+	fi
+	@if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+endif
+
+# Removes what install put there. /etc/pyctd/pyctd.conf goes only if it is unchanged;
+# /etc/pyctd/users and the user pyctd stay.
+uninstall:
+ifeq ($(DESTDIR),)
+	@if [ -d /run/systemd/system ]; then systemctl disable --now pyctd.service 2>/dev/null || true; fi
+endif
+	rm -f $(DESTDIR)$(SBINDIR)/pyctd $(DESTDIR)$(MANDIR)/man8/pyctd.8 $(DESTDIR)$(UNITDIR)/pyctd.service \
+		$(DESTDIR)$(SYSUSERSDIR)/pyctd.conf $(DESTDIR)$(BASHCOMPDIR)/pyctd
+	@if cmp -s packaging/pyctd.conf $(DESTDIR)$(CONFDIR)/pyctd.conf; then \
+		echo "rm -f $(DESTDIR)$(CONFDIR)/pyctd.conf"; rm -f $(DESTDIR)$(CONFDIR)/pyctd.conf; \
+	elif [ -e $(DESTDIR)$(CONFDIR)/pyctd.conf ]; then \
+		echo "uninstall: keeping the changed $(DESTDIR)$(CONFDIR)/pyctd.conf"; \
+	fi
+	@rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null || true
+ifeq ($(DESTDIR),)
+	@if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+endif
+
+# Source tarball of the checkout as it is: tracked files plus new ones that .gitignore does not
+# exclude (so uncommitted work is packaged as it will be built), owner root, times of the last commit.
+dist: check-version
+	@command -v git >/dev/null && git rev-parse --is-inside-work-tree >/dev/null 2>&1 || \
+		{ echo "make dist: needs a git checkout" >&2; exit 1; }
+	@mkdir -p dist
+	git ls-files -z --cached --others --exclude-standard \
+		| xargs -0 sh -c 'for f; do [ -f "$$f" ] && printf "%s\0" "$$f"; done' sh \
+		| tar --null --files-from=- --sort=name --owner=0 --group=0 --numeric-owner \
+			--mtime=@$(SOURCE_DATE_EPOCH) --transform 's,^,pyctd-$(VERSION)/,S' -cf - \
+		| gzip -9n > $(DIST_TARBALL)
+	@echo "dist: $(DIST_TARBALL)"
+
+# Binary RPM from the tarball and pyctd.spec, packaging the out/pyctd built here (see pyctd.spec).
+# Needs rpmbuild: Debian/Ubuntu `apt-get install rpm`, Fedora `dnf install rpm-build`. rpm's
+# brp-compress (which gzips the man page) needs bash, not Debian's /bin/sh (dash).
+rpm: dist out/pyctd
+	@command -v rpmbuild >/dev/null || { echo "make rpm: needs rpmbuild (Debian/Ubuntu: apt-get install rpm)" >&2; exit 1; }
+	rm -rf $(RPM_TOPDIR)
+	mkdir -p $(RPM_TOPDIR)/SOURCES
+	cp $(DIST_TARBALL) $(RPM_TOPDIR)/SOURCES/
+	rpmbuild -bb --quiet --define "_topdir $(RPM_TOPDIR)" --define "version $(VERSION)" \
+		--define "prebuilt_binary $(CURDIR)/out/pyctd" --define "__brp_compress bash %{_rpmconfigdir}/brp-compress %{_prefix}" pyctd.spec
+	cp $(RPM_TOPDIR)/RPMS/*/pyctd-$(VERSION)-*.rpm dist/
+	rm -rf $(RPM_TOPDIR)
+	@ls dist/pyctd-$(VERSION)-*.rpm
+
+# Debian package with dpkg-deb: `make install` into a staging tree laid out as debhelper does
+# (so dpkg-shlibdeps computes the libc6 dependency), maintainer scripts, conffiles, md5sums,
+# a DEP-5 copyright file and a changelog made from pyctd.spec's.
+# Needs dpkg-dev (dpkg-shlibdeps).
+deb: out/pyctd check-version
+	@command -v dpkg-shlibdeps >/dev/null || { echo "make deb: needs dpkg-shlibdeps (apt-get install dpkg-dev)" >&2; exit 1; }
+	rm -rf $(DEB_WORK)
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(DEB_ROOT) PREFIX=/usr \
+		UNITDIR=/usr/lib/systemd/system SYSUSERSDIR=/usr/lib/sysusers.d \
+		BASHCOMPDIR=/usr/share/bash-completion/completions
+	gzip -9n $(DEB_ROOT)/usr/share/man/man8/pyctd.8
+	install -d $(DEB_ROOT)/usr/share/doc/pyctd $(DEB_ROOT)/DEBIAN
+	sed 's|@MAINTAINER@|$(MAINTAINER)|' packaging/deb/copyright.in > $(DEB_ROOT)/usr/share/doc/pyctd/copyright
+	gzip -9n < README.md > $(DEB_ROOT)/usr/share/doc/pyctd/README.md.gz
+	packaging/deb/changelog-from-spec pyctd.spec | gzip -9n > $(DEB_ROOT)/usr/share/doc/pyctd/changelog.gz
+	install -D -m 0644 packaging/deb/lintian-overrides $(DEB_ROOT)/usr/share/lintian/overrides/pyctd
+	install -m 0755 packaging/deb/postinst packaging/deb/prerm packaging/deb/postrm $(DEB_ROOT)/DEBIAN/
+	echo $(CONFDIR)/pyctd.conf > $(DEB_ROOT)/DEBIAN/conffiles
+	printf 'Source: pyctd\n\nPackage: pyctd\nArchitecture: any\n' > $(DEB_WORK)/debian/control
+	cd $(DEB_WORK) && dpkg-shlibdeps -O debian/pyctd/usr/sbin/pyctd | sed -n 's/^shlibs:Depends=//p' > shlibs
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@ARCH@|$(DEB_ARCH)|' -e 's|@MAINTAINER@|$(MAINTAINER)|' \
+		-e "s|@SHLIBS@|$$(cat $(DEB_WORK)/shlibs)|" \
+		-e "s|@INSTALLED_SIZE@|$$(du -sk --exclude=DEBIAN $(DEB_ROOT) | cut -f1)|" \
+		packaging/deb/control.in > $(DEB_ROOT)/DEBIAN/control
+	cd $(DEB_ROOT) && find . -type f ! -path './DEBIAN/*' -printf '%P\0' | sort -z | xargs -0 md5sum > DEBIAN/md5sums
+	chmod 0644 $(DEB_ROOT)/DEBIAN/control $(DEB_ROOT)/DEBIAN/conffiles $(DEB_ROOT)/DEBIAN/md5sums \
+		$(DEB_ROOT)/usr/share/doc/pyctd/*
+	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $(DEB_FILE)
+	rm -rf $(DEB_WORK)
 
 clean:
 	rm -rf out dist Pyctd/bin Pyctd/obj Pyctd.Tests/bin Pyctd.Tests/obj
