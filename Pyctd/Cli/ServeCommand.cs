@@ -49,7 +49,7 @@ internal static class ServeCommand
     {
         Description = "Seconds a session lives without a call (default 10, as the original)",
         HelpName = "SECONDS",
-        CustomParser = ValueParsers.Struct<int>("number of seconds", Positive),
+        CustomParser = ValueParsers.Struct<int>("number of seconds", ValueParsers.Positive),
     };
 
     public static readonly Option<int?> AutoRefresh = new("--autorefresh")
@@ -63,7 +63,7 @@ internal static class ServeCommand
     {
         Description = "Largest request body in bytes, after gzip decompression (default 1048576)",
         HelpName = "BYTES",
-        CustomParser = ValueParsers.Struct<int>("size", Positive),
+        CustomParser = ValueParsers.Struct<int>("size", ValueParsers.Positive),
     };
 
     public static readonly Option<string?> Config = new("--config")
@@ -178,16 +178,4 @@ internal static class ServeCommand
 
     /// <summary>Whether the option was given on the command line (so it overrides the config file).</summary>
     private static bool Given(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
-
-    private static bool Positive(string text, out int value, out string? error)
-    {
-        error = null;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value > 0)
-        {
-            return true;
-        }
-
-        error = $"'{text}' is not a positive number";
-        return false;
-    }
 }

@@ -70,6 +70,18 @@ internal static class ValueParsers
         return false;
     }
 
+    public static bool Positive(string text, out int value, out string? error)
+    {
+        error = null;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value > 0)
+        {
+            return true;
+        }
+
+        error = $"'{text}' is not a positive number";
+        return false;
+    }
+
     public static bool NonNegative(string text, out int value, out string? error)
     {
         error = null;

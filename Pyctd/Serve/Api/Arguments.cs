@@ -25,15 +25,19 @@ internal static class Arguments
         return number is >= 0 and <= int.MaxValue ? (int)number : throw Bad($"{name}: {number} is out of range (0-{int.MaxValue})");
     }
 
+    /// <summary>
+    /// An XML-RPC integer read as unsigned: clients without unsigned types (PHP, Java) send u32
+    /// values above 2^31-1 as negative i4, which stand for the same 32 bits. Larger values pass as they are.
+    /// </summary>
+    public static long Unsigned(long integer) => integer is < 0 and >= int.MinValue ? (uint)(int)integer : integer;
+
     /// <summary>A u32 (connection id, mark, timeout) as int, i8, a negative i4 holding the same 32 bits, or a decimal string.</summary>
     public static uint UInt32(XmlRpcValue value, string name)
     {
         switch (value.Kind)
         {
-            case XmlRpcKind.Integer when value.Integer is >= 0 and <= uint.MaxValue:
-                return (uint)value.Integer;
-            case XmlRpcKind.Integer when value.Integer is < 0 and >= int.MinValue:
-                return (uint)(int)value.Integer;
+            case XmlRpcKind.Integer when Unsigned(value.Integer) is >= 0 and <= uint.MaxValue:
+                return (uint)Unsigned(value.Integer);
             case XmlRpcKind.String when Cli.ValueParsers.TryParseUInt32(value.String, out uint parsed):
                 return parsed;
             default:

@@ -276,9 +276,9 @@ internal sealed class ViewQuery
         {
             string text = value.Kind switch
             {
-                // PHP's ip2long gives a host-order integer; a negative i4 is the same 32 bits.
-                XmlRpcKind.Integer when value.Integer is >= int.MinValue and <= uint.MaxValue =>
-                    new System.Net.IPAddress(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((uint)value.Integer)).ToString(),
+                // PHP's ip2long gives a host-order integer (negative on 32-bit PHP).
+                XmlRpcKind.Integer when Arguments.Unsigned(value.Integer) is >= 0 and <= uint.MaxValue =>
+                    new System.Net.IPAddress(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((uint)Arguments.Unsigned(value.Integer))).ToString(),
                 XmlRpcKind.String => value.String.Trim(),
                 _ => throw Arguments.Bad($"filters: '{field.Name}' wants an address string, ADDR/PREFIX or an IPv4 integer, got {Describe(value)}"),
             };
@@ -299,8 +299,7 @@ internal sealed class ViewQuery
         {
             if (value.Kind == XmlRpcKind.Integer)
             {
-                // Clients without unsigned types send u32 values above 2^31-1 as negative i4.
-                return value.Integer < 0 && value.Integer >= int.MinValue ? (uint)(int)value.Integer : value.Integer;
+                return Arguments.Unsigned(value.Integer);
             }
 
             if (value.Kind != XmlRpcKind.String)
