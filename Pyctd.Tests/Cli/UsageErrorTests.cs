@@ -18,10 +18,12 @@ public sealed class UsageErrorTests
     [InlineData("'-1' is not a connection id", "list", "--id=-1")]
     [InlineData("'4294967296' is not a connection id", "list", "--id", "4294967296")]
     [InlineData("'xml' is not an output format", "list", "-o", "xml")]
-    [InlineData("'colour' is not a sort field", "list", "--sort", "colour")]
+    [InlineData("'colour' is not a field to order by", "list", "--sort", "colour")]
     [InlineData("'-5' is not a non-negative number", "list", "--limit=-5")]
     [InlineData("--src is an IPv6 address but the family is IPv4", "list", "-f", "ipv4", "-s", "::1")]
-    [InlineData("--sport/--dport need a protocol with ports, not icmp", "list", "-p", "icmp", "--dport", "80")]
+    [InlineData("--dport needs a protocol with ports, not icmp", "list", "-p", "icmp", "--dport", "80")]
+    [InlineData("--state: udp has no protocol states", "list", "-p", "udp", "--state", "ESTABLISHED")]
+    [InlineData("'010' is ambiguous", "list", "-m", "010")]
     [InlineData("--frobnicate", "list", "--frobnicate")]
     public void Run_BadInput_ExitsTwoNamingTheText(string expected, params string[] arguments)
     {

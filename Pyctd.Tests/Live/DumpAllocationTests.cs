@@ -1,5 +1,5 @@
 using Pyctd.Conntrack;
-using Pyctd.Filtering;
+using Pyctd.Domain.Filtering;
 using Pyctd.Tests.Support;
 
 namespace Pyctd.Tests.Live;
@@ -46,7 +46,7 @@ public sealed class DumpAllocationTests(SharedLab shared)
     private void DumpOnce(IRecordSink sink)
     {
         using var dumper = new ConntrackDumper(_lab.Name);
-        dumper.Dump(ConnectionFilter.All, sink);
+        dumper.Dump(KernelPlan.Everything, sink);
     }
 
     private sealed class CountingSink : IRecordSink

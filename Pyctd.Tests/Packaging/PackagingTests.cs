@@ -186,7 +186,7 @@ public sealed partial class PackagingTests
             shift 2
             if [ -n "$library" ]; then source "$library"; fi
             source "$completion"
-            COMP_WORDS=(pyctd "$@")
+            COMP_WORDS=("$PYCTD_UNDER_TEST" "$@")
             COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
             COMP_LINE="${COMP_WORDS[*]}"
             COMP_POINT=${#COMP_LINE}
@@ -194,7 +194,8 @@ public sealed partial class PackagingTests
             printf '%s\n' "${COMPREPLY[@]}"
             """;
         ProcessResult result = ProcessRunner.Run("bash",
-            ["--norc", "--noprofile", "-c", Script, "complete", withBashCompletion ? BashCompletionLibrary : "", s_completion, .. words]);
+            ["--norc", "--noprofile", "-c", Script, "complete", withBashCompletion ? BashCompletionLibrary : "", s_completion, .. words],
+            new Dictionary<string, string> { ["PYCTD_UNDER_TEST"] = Repository.PyctdBinary });
         Assert.True(result.ExitCode == 0, $"completing 'pyctd {string.Join(' ', words)}' failed: {result.Stderr}");
         return result.Lines;
     }
@@ -205,7 +206,7 @@ public sealed partial class PackagingTests
     [GeneratedRegex(@"(?<option>--[a-z][a-z0-9-]*) <(?<values>[a-z0-9]+(?:\|[a-z0-9]+)+)>")]
     private static partial Regex ValuesPlaceholder();
 
-    [GeneratedRegex(@"Sort by FIELD, one of: (?<fields>[a-z_, ]+?) \(")]
+    [GeneratedRegex(@"Sort by FIELD, one of: (?<fields>[a-z0-9_, ]+?) \(")]
     private static partial Regex SortFields();
 
     [GeneratedRegex(@"comma-separated: (?<flags>[A-Z_,]+)")]

@@ -37,4 +37,21 @@ internal static class Records
         record.Original.DestinationPort = record.Reply.SourcePort = destinationPort;
         return record;
     }
+
+    /// <summary>
+    /// A record with every optional part present and every value at its longest when written: the
+    /// longest IPv6 text (39 characters), all status flags, all 128 labels, a helper whose every byte needs escaping.
+    /// </summary>
+    public static ConntrackRecord Maximal()
+    {
+        var record = Tcp("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", ushort.MaxValue, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", ushort.MaxValue, state: 9, status: uint.MaxValue);
+        record.Fields = (RecordFields)((1u << 19) - 1);
+        record.Id = record.Mark = record.Secmark = record.Timeout = record.Use = uint.MaxValue;
+        record.Zone = record.Original.Zone = record.Reply.Zone = ushort.MaxValue;
+        record.OriginalCounters = record.ReplyCounters = new Counters { Packets = ulong.MaxValue, Bytes = ulong.MaxValue };
+        record.StartNanoseconds = record.StopNanoseconds = ulong.MaxValue;
+        ((Span<byte>)record.Labels).Fill(0xff);
+        ((Span<byte>)record.Helper)[..15].Fill(0x01);
+        return record;
+    }
 }

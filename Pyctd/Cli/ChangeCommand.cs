@@ -3,7 +3,8 @@ using System.CommandLine.Parsing;
 using System.Diagnostics;
 using System.Text;
 using Pyctd.Conntrack;
-using Pyctd.Filtering;
+using Pyctd.Domain.Filtering;
+using Pyctd.Domain.Query;
 using Pyctd.Interop;
 using Pyctd.Output;
 
@@ -63,7 +64,7 @@ internal static class ChangeCommand
 
     private static ExitCode Run(ParseResult result, Verb verb, ConnectionChange change)
     {
-        ConnectionFilter filter = FilterOptions.Build(result);
+        FilterSpec filter = FilterOptions.Build(result);
         uint[] ids = result.GetValue(Ids) ?? [];
         if (ids.Length == 0 && filter.IsEmpty && !result.GetValue(All))
         {
@@ -78,7 +79,7 @@ internal static class ChangeCommand
         var selection = new Selection(selected, [.. ids]);
         using (var dumper = new ConntrackDumper(netns))
         {
-            dumper.Dump(filter, selection);
+            FilteredDump.Run(dumper, filter.Compile(ratesAvailable: false), selection);
         }
 
         uint[] missing = ids.Distinct().Where(id => !selection.Found.Contains(id)).ToArray();

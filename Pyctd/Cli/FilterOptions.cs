@@ -1,96 +1,52 @@
 using System.CommandLine;
-using Pyctd.Conntrack;
-using Pyctd.Filtering;
+using Pyctd.Domain.Fields;
+using Pyctd.Domain.Filtering;
 
 namespace Pyctd.Cli;
 
 /// <summary>
-/// The connection filter shared by list, kill, mark and timeout: same options, same help, same code.
-/// Criteria combine (all must hold); meanings follow conntrack(8) where it has the option.
+/// The connection filter shared by list, kill, mark and timeout: each option is a field of the
+/// catalog, its values parsed by the same <see cref="FieldValues"/> as view()'s filters. Options
+/// combine (all must hold); an option given twice means either value. Meanings follow conntrack(8)
+/// where it has the option.
 /// </summary>
 internal static class FilterOptions
 {
-    public static readonly Option<byte?> Family = new("--family", "-f")
-    {
-        Description = "Only this address family: ipv4 or ipv6 (default: both)",
-        HelpName = "ipv4|ipv6",
-        CustomParser = ValueParsers.Struct<byte>("family", ParseFamily),
-    };
+    public static readonly Option<FilterTerm[]> Family = Create(FieldCatalog.Family, "--family", "-f",
+        "Only this address family: ipv4 or ipv6 (also inet, inet6, 4, 6, 2, 10; default: both)", "ipv4|ipv6");
 
-    public static readonly Option<byte?> Protocol = new("--proto", "-p")
-    {
-        Description = "Layer-4 protocol: tcp, udp, udplite, icmp, icmpv6, sctp, dccp, gre, or a number",
-        HelpName = "NAME|NUMBER",
-        CustomParser = ValueParsers.Struct<byte>("protocol", ParseProtocol),
-    };
+    public static readonly Option<FilterTerm[]> Protocol = Create(FieldCatalog.Protocol, "--proto", "-p",
+        "Layer-4 protocol: tcp, udp, udplite, icmp, icmpv6, sctp, dccp, gre, or a number", "NAME|NUMBER");
 
-    public static readonly Option<AddressPrefix?> Source = AddressOption("--src", "-s", "Original source address, or network with /PREFIX");
-    public static readonly Option<AddressPrefix?> Destination = AddressOption("--dst", "-d", "Original destination address, or network with /PREFIX");
-    public static readonly Option<AddressPrefix?> ReplySource = AddressOption("--reply-src", "-r", "Reply source address (what the original was NATed to), or /PREFIX");
-    public static readonly Option<AddressPrefix?> ReplyDestination = AddressOption("--reply-dst", "-q", "Reply destination address, or /PREFIX");
+    public static readonly Option<FilterTerm[]> Source = Create(FieldCatalog.OrigSrc, "--src", "-s", "Original source address, or network with /PREFIX", "ADDR[/PREFIX]");
+    public static readonly Option<FilterTerm[]> Destination = Create(FieldCatalog.OrigDst, "--dst", "-d", "Original destination address, or network with /PREFIX", "ADDR[/PREFIX]");
+    public static readonly Option<FilterTerm[]> ReplySource = Create(FieldCatalog.ReplSrc, "--reply-src", "-r", "Reply source address (what the original was NATed to), or /PREFIX", "ADDR[/PREFIX]");
+    public static readonly Option<FilterTerm[]> ReplyDestination = Create(FieldCatalog.ReplDst, "--reply-dst", "-q", "Reply destination address, or /PREFIX", "ADDR[/PREFIX]");
+    public static readonly Option<FilterTerm[]> SourcePort = Create(FieldCatalog.OrigPortSrc, "--sport", null, "Original source port (only entries that carry ports match)", "PORT");
+    public static readonly Option<FilterTerm[]> DestinationPort = Create(FieldCatalog.OrigPortDst, "--dport", null, "Original destination port (only entries that carry ports match)", "PORT");
 
-    public static readonly Option<ushort?> SourcePort = new("--sport")
-    {
-        Description = "Original source port (protocols with ports only)",
-        HelpName = "PORT",
-        CustomParser = ValueParsers.Struct<ushort>("port", ValueParsers.Port),
-    };
+    public static readonly Option<FilterTerm[]> Mark = Create(FieldCatalog.Mark, "--mark", "-m",
+        "Connection mark: entries whose mark AND MASK equals VALUE (decimal or 0x hex)", "VALUE[/MASK]");
 
-    public static readonly Option<ushort?> DestinationPort = new("--dport")
-    {
-        Description = "Original destination port (protocols with ports only)",
-        HelpName = "PORT",
-        CustomParser = ValueParsers.Struct<ushort>("port", ValueParsers.Port),
-    };
+    public static readonly Option<FilterTerm[]> State = Create(FieldCatalog.State, "--state", null,
+        "Protocol state, e.g. ESTABLISHED, TIME_WAIT, SYN_SENT (TCP), COOKIE_WAIT (SCTP), OPEN (DCCP)", "NAME");
 
-    public static readonly Option<MarkSpec?> Mark = new("--mark", "-m")
-    {
-        Description = "Connection mark: entries whose mark AND MASK equals VALUE (decimal or 0x hex)",
-        HelpName = "VALUE[/MASK]",
-        CustomParser = ValueParsers.Struct<MarkSpec>("mark", MarkSpec.TryParse),
-    };
+    public static readonly Option<FilterTerm[]> Status = Create(FieldCatalog.Status, "--status", null,
+        $"Status flags that must all be set, comma-separated: {string.Join(",", Conntrack.ConntrackNames.StatusFlags)}", "FLAG[,FLAG...]");
 
-    public static readonly Option<string?> State = new("--state")
-    {
-        Description = "Protocol state, e.g. ESTABLISHED, TIME_WAIT, SYN_SENT (TCP), COOKIE_WAIT (SCTP), OPEN (DCCP)",
-        HelpName = "NAME",
-        CustomParser = result =>
-        {
-            string text = result.Tokens[^1].Value;
-            string upper = text.ToUpperInvariant();
-            if (ConntrackNames.TcpStates.Contains(upper) || ConntrackNames.SctpStates.Contains(upper) || ConntrackNames.DccpStates.Contains(upper))
-            {
-                return upper;
-            }
+    public static readonly Option<FilterTerm[]> Zone = Create(FieldCatalog.Zone, "--zone", "-w", "Conntrack zone (entries without a zone are in zone 0)", "N");
 
-            result.AddError($"'{text}' is not a connection state (one of: {string.Join(", ", ConntrackNames.TcpStates.Skip(1))}, or an SCTP/DCCP state)");
-            return null;
-        },
-    };
+    public static readonly Option<FilterTerm[]> Id = Create(FieldCatalog.Id, "--id", null, "Conntrack id, as `list` shows it (u32)", "N");
 
-    public static readonly Option<uint?> Status = new("--status")
-    {
-        Description = $"Status flags that must all be set, comma-separated: {string.Join(",", ConntrackNames.StatusFlags)}",
-        HelpName = "FLAG[,FLAG...]",
-        CustomParser = ValueParsers.Struct<uint>("status", ParseStatus),
-    };
+    private static readonly (Option<FilterTerm[]> Option, ConntrackField Field)[] s_options =
+    [
+        (Family, FieldCatalog.Family), (Protocol, FieldCatalog.Protocol), (Source, FieldCatalog.OrigSrc), (Destination, FieldCatalog.OrigDst),
+        (ReplySource, FieldCatalog.ReplSrc), (ReplyDestination, FieldCatalog.ReplDst), (SourcePort, FieldCatalog.OrigPortSrc),
+        (DestinationPort, FieldCatalog.OrigPortDst), (Mark, FieldCatalog.Mark), (State, FieldCatalog.State), (Status, FieldCatalog.Status),
+        (Zone, FieldCatalog.Zone), (Id, FieldCatalog.Id),
+    ];
 
-    public static readonly Option<ushort?> Zone = new("--zone", "-w")
-    {
-        Description = "Conntrack zone (entries without a zone are in zone 0)",
-        HelpName = "N",
-        CustomParser = ValueParsers.Struct<ushort>("zone", ValueParsers.Zone),
-    };
-
-    public static readonly Option<uint?> Id = new("--id")
-    {
-        Description = "Conntrack id, as `list` shows it (u32)",
-        HelpName = "N",
-        CustomParser = ValueParsers.Struct<uint>("id", ValueParsers.Id),
-    };
-
-    public static IEnumerable<Option> All =>
-        [Family, Protocol, Source, Destination, ReplySource, ReplyDestination, SourcePort, DestinationPort, Mark, State, Status, Zone, Id];
+    public static IEnumerable<Option> All => s_options.Select(static o => (Option)o.Option);
 
     public static void AddTo(Command command)
     {
@@ -100,137 +56,59 @@ internal static class FilterOptions
         }
     }
 
-    /// <summary>Builds the filter and checks that the criteria can hold together; contradictions are usage errors.</summary>
-    public static ConnectionFilter Build(ParseResult result)
+    /// <summary>The filter the options give; a contradiction (ports for ICMP, an IPv6 address with -f ipv4) is a usage error.</summary>
+    public static FilterSpec Build(ParseResult result)
     {
-        byte family = result.GetValue(Family) ?? AddressFamilies.Unspecified;
-        byte? protocol = result.GetValue(Protocol);
-        AddressPrefix? source = result.GetValue(Source);
-        AddressPrefix? destination = result.GetValue(Destination);
-        AddressPrefix? replySource = result.GetValue(ReplySource);
-        AddressPrefix? replyDestination = result.GetValue(ReplyDestination);
-
-        // Addresses imply a family, and must agree with it and with each other.
-        foreach (var (prefix, name) in new[] { (source, "--src"), (destination, "--dst"), (replySource, "--reply-src"), (replyDestination, "--reply-dst") })
+        var spec = new FilterSpec();
+        foreach (var (option, field) in s_options)
         {
-            if (prefix is not AddressPrefix given)
+            if (result.GetValue(option) is { Length: > 0 } terms)
             {
-                continue;
+                spec.Add(field, terms);
             }
-
-            if (family != AddressFamilies.Unspecified && given.Family != family)
-            {
-                throw new PyctdException(ExitCode.Usage, $"{name} is an {Text(given.Family)} address but the family is {Text(family)}");
-            }
-
-            family = given.Family;
         }
 
-        ushort? sport = result.GetValue(SourcePort);
-        ushort? dport = result.GetValue(DestinationPort);
-        if ((sport is not null || dport is not null) && protocol is byte p && !IpProtocols.HasPorts(p))
-        {
-            throw new PyctdException(ExitCode.Usage, $"--sport/--dport need a protocol with ports, not {System.Text.Encoding.ASCII.GetString(ConntrackNames.ProtocolUtf8(p))}");
-        }
-
-        MarkSpec? mark = result.GetValue(Mark);
-        return new ConnectionFilter
-        {
-            Family = family,
-            Protocol = protocol,
-            Source = source,
-            Destination = destination,
-            ReplySource = replySource,
-            ReplyDestination = replyDestination,
-            SourcePort = sport,
-            DestinationPort = dport,
-            Mark = mark?.Value,
-            MarkMask = mark?.Mask ?? uint.MaxValue,
-            State = result.GetValue(State),
-            Status = result.GetValue(Status) ?? 0,
-            Zone = result.GetValue(Zone),
-            Id = result.GetValue(Id),
-        };
+        return spec.FindContradiction(OptionName) is string contradiction ? throw new PyctdException(ExitCode.Usage, contradiction) : spec;
     }
 
-    private static string Text(byte family) => family == AddressFamilies.Inet6 ? "IPv6" : "IPv4";
-
-    private static Option<AddressPrefix?> AddressOption(string name, string? alias, string description)
+    /// <summary>How the command line names a field: its option, or the field's own name where there is none.</summary>
+    public static string OptionName(ConntrackField field)
     {
-        var option = alias is null ? new Option<AddressPrefix?>(name) : new Option<AddressPrefix?>(name, alias);
-        option.Description = description;
-        option.HelpName = "ADDR[/PREFIX]";
-        option.CustomParser = ValueParsers.Struct<AddressPrefix>("address", AddressPrefix.TryParse);
+        foreach (var (option, optionField) in s_options)
+        {
+            if (optionField == field)
+            {
+                return option.Name;
+            }
+        }
+
+        return field.Name;
+    }
+
+    private static Option<FilterTerm[]> Create(ConntrackField field, string name, string? alias, string description, string helpName)
+    {
+        var option = alias is null ? new Option<FilterTerm[]>(name) : new Option<FilterTerm[]>(name, alias);
+        option.Description = $"{description}; repeat for any of several";
+        option.HelpName = helpName;
+        option.AllowMultipleArgumentsPerToken = false;
+        option.CustomParser = result =>
+        {
+            var terms = new FilterTerm[result.Tokens.Count];
+            for (int i = 0; i < terms.Length; i++)
+            {
+                try
+                {
+                    terms[i] = FieldValues.Parse(field, result.Tokens[i].Value);
+                }
+                catch (FilterException bad)
+                {
+                    result.AddError($"{name}: {bad.Message}");
+                    return [];
+                }
+            }
+
+            return terms;
+        };
         return option;
-    }
-
-    private static bool ParseFamily(string text, out byte family, out string? error)
-    {
-        error = null;
-        family = text.ToLowerInvariant() switch
-        {
-            "ipv4" or "inet" or "4" => AddressFamilies.Inet,
-            "ipv6" or "inet6" or "6" => AddressFamilies.Inet6,
-            _ => AddressFamilies.Unspecified,
-        };
-        if (family != AddressFamilies.Unspecified)
-        {
-            return true;
-        }
-
-        error = $"'{text}' is not a family (ipv4 or ipv6)";
-        return false;
-    }
-
-    private static bool ParseProtocol(string text, out byte protocol, out string? error)
-    {
-        error = null;
-        if (ConntrackNames.TryParseProtocol(text, out protocol))
-        {
-            return true;
-        }
-
-        error = $"'{text}' is not a protocol (tcp, udp, udplite, icmp, icmpv6, sctp, dccp, gre, or 1-255)";
-        return false;
-    }
-
-    private static bool ParseStatus(string text, out uint status, out string? error)
-    {
-        status = 0;
-        error = null;
-        foreach (string name in text.Split(',', StringSplitOptions.TrimEntries))
-        {
-            if (!ConntrackNames.TryParseStatusFlag(name, out uint bit))
-            {
-                error = $"'{name}' is not a status flag (one of {string.Join(", ", ConntrackNames.StatusFlags)})";
-                return false;
-            }
-
-            status |= bit;
-        }
-
-        return true;
-    }
-}
-
-/// <summary>A mark VALUE[/MASK]; without a mask every bit counts.</summary>
-internal readonly record struct MarkSpec(uint Value, uint Mask)
-{
-    public static bool TryParse(string text, out MarkSpec mark, out string? error)
-    {
-        mark = default;
-        error = null;
-        int slash = text.IndexOf('/');
-        string valueText = slash < 0 ? text : text[..slash];
-        uint mask = uint.MaxValue;
-        if (!ValueParsers.TryParseUInt32(valueText, out uint value)
-            || (slash >= 0 && !ValueParsers.TryParseUInt32(text[(slash + 1)..], out mask)))
-        {
-            error = $"'{text}' is not a mark: VALUE or VALUE/MASK, each 0-4294967295 or 0x hex";
-            return false;
-        }
-
-        mark = new MarkSpec(value, mask);
-        return true;
     }
 }

@@ -1,29 +1,33 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Pyctd.Conntrack;
-using Pyctd.Filtering;
+using Pyctd.Domain;
+using Pyctd.Domain.Fields;
+using Pyctd.Domain.Filtering;
+using Pyctd.Domain.Query;
 using Pyctd.Output;
-using Pyctd.Sorting;
 
 namespace Pyctd.Cli;
 
 /// <summary>`pyctd list`: show the conntrack table, filtered, sorted and paged, in four formats.</summary>
 internal static class ListCommand
 {
-    public static readonly Option<SortField?> Sort = new("--sort")
+    public static readonly Option<ConntrackField?> Sort = new("--sort")
     {
-        Description = $"Sort by FIELD, one of: {string.Join(", ", SortFields.Names)} (bytes and packets: both directions added)",
+        Description = $"Sort by FIELD, one of: {FieldCatalog.SortableNames(withRates: false)} (bytes and packets: both directions added)",
         HelpName = "FIELD",
         CustomParser = result =>
         {
             string text = result.Tokens[^1].Value;
-            if (SortFields.TryParse(text, out SortField field))
+            try
             {
-                return field;
+                return ConnectionOrder.Parse(text, descending: false, ratesAvailable: false).Field;
             }
-
-            result.AddError($"'{text}' is not a sort field (one of: {string.Join(", ", SortFields.Names)})");
-            return null;
+            catch (FilterException bad)
+            {
+                result.AddError(bad.Message);
+                return null;
+            }
         },
     };
 
@@ -85,7 +89,7 @@ internal static class ListCommand
 
     private static ExitCode Run(ParseResult result)
     {
-        ConnectionFilter filter = FilterOptions.Build(result);
+        FilterSpec filter = FilterOptions.Build(result);
         if (result.GetValue(Reverse) && result.GetValue(Sort) is null)
         {
             throw new PyctdException(ExitCode.Usage, "--reverse needs --sort FIELD (the kernel's order has no meaning to reverse)");
@@ -114,9 +118,9 @@ internal static class ListCommand
     }
 
     internal sealed record ListRequest(
-        ConnectionFilter Filter,
+        FilterSpec Filter,
         OutputFormat Format,
-        SortField? Sort,
+        ConntrackField? Sort,
         bool Reverse,
         int Offset,
         int? Limit,
@@ -143,11 +147,10 @@ internal static class ListCommand
 
     private static int Write(ListRequest request, ConntrackDumper dumper, OutputBuffer output)
     {
+        CompiledFilter filter = request.Filter.Compile(ratesAvailable: false);
         if (request.CountOnly)
         {
-            var counter = new CountingSink();
-            dumper.Dump(request.Filter, counter);
-            int counted = Math.Max(0, counter.Count - request.Offset);
+            int counted = Math.Max(0, FilteredDump.Run(dumper, filter, CountingSink.Instance) - request.Offset);
             if (request.Limit is int cap)
             {
                 counted = Math.Min(counted, cap);
@@ -159,29 +162,27 @@ internal static class ListCommand
         }
 
         IRecordWriter writer = OutputOptions.CreateWriter(request.Format, output, request.Header);
-
         writer.Begin();
         int written;
-        if (request.Sort is SortField field)
+        if (request.Sort is ConntrackField field)
         {
             // Sorted output keeps records (never strings) and formats once the dump is over.
-            using var table = new RecordTable();
-            int? keep = request.Limit is int limit ? request.Offset + limit : null;
-            var top = new TopRecords(table, new RecordComparer(field, request.Reverse), keep);
-            dumper.Dump(request.Filter, top);
-            Span<ConntrackRecord> records = top.Finish();
-            written = 0;
-            for (int i = request.Offset; i < records.Length; i++)
+            int? keep = request.Limit is int limit ? (int)Math.Min((long)request.Offset + limit, int.MaxValue) : null;
+            using var collector = new OrderedCollector(new ConnectionOrder(field, request.Reverse), keep);
+            FilteredDump.Run(dumper, filter, collector);
+            using QueryPage page = collector.Finish(request.Offset);
+            foreach (int index in page.Rows)
             {
-                writer.Write(records[i]);
-                written++;
+                writer.Write(collector.Table[index]);
             }
+
+            written = page.Count;
         }
         else
         {
-            var sink = new StreamingSink(writer, request.Offset, request.Limit);
-            int accepted = dumper.Dump(request.Filter, sink);
-            written = Math.Max(0, Math.Min(accepted - request.Offset, request.Limit ?? int.MaxValue));
+            var paging = new PagingSink(new WritingSink(writer), request.Offset, request.Limit);
+            FilteredDump.Run(dumper, filter, paging);
+            written = paging.Passed;
         }
 
         writer.End();
@@ -190,12 +191,8 @@ internal static class ListCommand
 
     private sealed class CountingSink : IRecordSink
     {
-        public int Count { get; private set; }
+        public static readonly CountingSink Instance = new();
 
-        public bool Accept(in ConntrackRecord record)
-        {
-            Count++;
-            return true;
-        }
+        public bool Accept(in ConntrackRecord record) => true;
     }
 }

@@ -7,17 +7,8 @@ namespace Pyctd.Cli;
 /// <summary>Option value parsers: each names the offending text in its error, which makes the exit code 2.</summary>
 internal static class ValueParsers
 {
-    /// <summary>A u32 written in decimal or 0x-hex (marks, timeouts, ids).</summary>
-    public static bool TryParseUInt32(string text, out uint value)
-    {
-        text = text.Trim();
-        if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
-        {
-            return uint.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value) && text.Length > 2;
-        }
-
-        return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
-    }
+    /// <summary>A u32 written in decimal or 0x hex (marks, timeouts, ids), by the same rules as filter values.</summary>
+    public static bool TryParseUInt32(string text, out uint value) => Domain.Filtering.NumberText.TryParseUInt32(text, out value);
 
     public static Func<ArgumentResult, T?> Struct<T>(string what, TryParse<T> parse)
         where T : struct => result =>

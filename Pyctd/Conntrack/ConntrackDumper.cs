@@ -1,5 +1,4 @@
 using DotNext.Buffers;
-using Pyctd.Filtering;
 using Pyctd.Interop;
 
 namespace Pyctd.Conntrack;
@@ -31,26 +30,15 @@ internal sealed class ConntrackDumper : IDisposable
     /// <summary>Messages the kernel marked NLM_F_DUMP_INTR: the table changed while it was being read.</summary>
     public bool Interrupted { get; private set; }
 
-    /// <summary>Dumps both families, or the one <paramref name="filter"/> names; returns how many entries the sink accepted.</summary>
-    public int Dump(ConnectionFilter filter, IRecordSink sink)
+    /// <summary>
+    /// Dumps what <paramref name="query"/> lets through the kernel and hands every entry to
+    /// <paramref name="sink"/>, which filters further if it needs to; returns false if the sink ended it early.
+    /// </summary>
+    public bool Dump(in DumpQuery query, IRecordSink sink)
     {
-        // CTA_FILTER needs a concrete family, so a tuple filter without -f becomes one dump per family.
-        var ipv4 = DumpQuery.For(filter, AddressFamilies.Inet);
-        if (filter.Family != AddressFamilies.Unspecified || !ipv4.UsesTupleFilter)
-        {
-            return DumpOnce(DumpQuery.For(filter, filter.Family), filter, sink, out _);
-        }
-
-        int accepted = DumpOnce(ipv4, filter, sink, out bool stopped);
-        return stopped ? accepted : accepted + DumpOnce(DumpQuery.For(filter, AddressFamilies.Inet6), filter, sink, out _);
-    }
-
-    private int DumpOnce(in DumpQuery query, ConnectionFilter filter, IRecordSink sink, out bool stopped)
-    {
-        var parser = new ParsingHandler(filter, sink);
+        var parser = new ParsingHandler(sink);
         DumpMessages(query, parser);
-        stopped = parser.Stopped;
-        return parser.Accepted;
+        return !parser.Stopped;
     }
 
     /// <summary>
@@ -118,11 +106,9 @@ internal sealed class ConntrackDumper : IDisposable
         void Handle(ReadOnlySpan<byte> message);
     }
 
-    /// <summary>The normal path: parse in place, filter, pass on; once the sink has enough, skip the rest unparsed.</summary>
-    private sealed class ParsingHandler(ConnectionFilter filter, IRecordSink sink) : IMessageHandler
+    /// <summary>The normal path: parse in place, pass on; once the sink has enough, skip the rest unparsed.</summary>
+    private sealed class ParsingHandler(IRecordSink sink) : IMessageHandler
     {
-        public int Accepted { get; private set; }
-
         public bool Stopped { get; private set; }
 
         public void Handle(ReadOnlySpan<byte> message)
@@ -134,11 +120,7 @@ internal sealed class ConntrackDumper : IDisposable
 
             ReadOnlySpan<byte> payload = message[Netlink.HeaderLength..];
             ConntrackMessageParser.Parse(payload[0], payload[Netlink.NfgenHeaderLength..], out ConntrackRecord record);
-            if (filter.Matches(record))
-            {
-                Accepted++;
-                Stopped = !sink.Accept(record);
-            }
+            Stopped = !sink.Accept(record);
         }
     }
 

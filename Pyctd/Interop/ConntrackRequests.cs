@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Pyctd.Conntrack;
-using Pyctd.Filtering;
 
 namespace Pyctd.Interop;
 
@@ -195,15 +194,15 @@ internal static unsafe class ConntrackRequests
         {
             bool v6 = query.Family == AddressFamilies.Inet6;
             int ip = message.BeginNest(Cta.TUPLE_IP);
-            if (query.Source is AddressPrefix source)
+            if (query.Source is AddressBytes source)
             {
-                message.Put(v6 ? Cta.IP_V6_SRC : Cta.IP_V4_SRC, source.Bytes);
+                message.Put(v6 ? Cta.IP_V6_SRC : Cta.IP_V4_SRC, ((ReadOnlySpan<byte>)source)[..(v6 ? 16 : 4)]);
                 flags |= Cta.FILTER_FLAG_IP_SRC;
             }
 
-            if (query.Destination is AddressPrefix destination)
+            if (query.Destination is AddressBytes destination)
             {
-                message.Put(v6 ? Cta.IP_V6_DST : Cta.IP_V4_DST, destination.Bytes);
+                message.Put(v6 ? Cta.IP_V6_DST : Cta.IP_V4_DST, ((ReadOnlySpan<byte>)destination)[..(v6 ? 16 : 4)]);
                 flags |= Cta.FILTER_FLAG_IP_DST;
             }
 

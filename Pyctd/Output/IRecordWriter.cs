@@ -12,27 +12,12 @@ internal interface IRecordWriter
     void End();
 }
 
-/// <summary>Hands every entry of a dump straight to a writer, so unsorted output streams in constant memory.</summary>
-internal sealed class StreamingSink(IRecordWriter writer, int skip, int? take) : IRecordSink
+/// <summary>Hands every entry it gets straight to a writer, so unsorted output streams in constant memory.</summary>
+internal sealed class WritingSink(IRecordWriter writer) : IRecordSink
 {
-    private int _skipped;
-    private int _written;
-
     public bool Accept(in ConntrackRecord record)
     {
-        if (_skipped < skip)
-        {
-            _skipped++;
-            return true;
-        }
-
-        if (take is int limit && _written >= limit)
-        {
-            return false;
-        }
-
         writer.Write(record);
-        _written++;
-        return take is not int max || _written < max;
+        return true;
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pyctd.Serve.Api;
 using Pyctd.Serve.Auth;
+using Pyctd.Serve.Snapshots;
 
 namespace Pyctd.Serve;
 
@@ -16,13 +17,18 @@ internal static class ServeHost
     public static ExitCode Run(ServeSettings settings, IReadOnlyList<User> users, bool verbose)
     {
         X509Certificate2? certificate = LoadCertificate(settings);
-        var snapshots = new SnapshotStore(settings.Netns);
-        snapshots.Refresh(); // fail at start-up, with a clear line, if the table cannot be read
+        var sessions = new SessionStore(settings.SessionTimeout);
+        using var snapshots = new SnapshotStore(settings.Netns, sessions.MinAutoRefresh);
+        snapshots.AcquireRefreshed().Release(); // fail at start-up, with a clear line, if the table cannot be read
+        snapshots.StartRefreshing();
+
+        // Expired sessions let go of their pinned snapshots even when nobody logs in to sweep them.
+        using var sweeper = new Timer(_ => sessions.Sweep(), null, settings.SessionTimeout, settings.SessionTimeout);
         var service = new ConntrackService(
             settings,
             users.ToDictionary(static u => u.Name, StringComparer.Ordinal),
             snapshots,
-            new SessionStore(settings.SessionTimeout),
+            sessions,
             new LoginThrottle(),
             static line => Console.Error.WriteLine($"pyctd: audit: {line}"));
         var endpoint = new XmlRpcEndpoint(service, settings, verbose);

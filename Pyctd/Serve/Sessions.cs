@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Pyctd.Serve.Snapshots;
 using Pyctd.Serve.XmlRpc;
 
 namespace Pyctd.Serve;
@@ -21,8 +22,17 @@ internal sealed class Session(string id, string user, bool readOnly, string addr
     /// <summary>0: keep <see cref="Pinned"/> until refresh (stable paging); N: views use a snapshot at most N seconds old.</summary>
     public int AutoRefresh { get; set; } = autoRefresh;
 
-    /// <summary>The snapshot this session pages through while <see cref="AutoRefresh"/> is 0.</summary>
-    public Snapshot? Pinned { get; set; }
+    /// <summary>The snapshot this session pages through while <see cref="AutoRefresh"/> is 0; the session holds a lease on it.</summary>
+    public Snapshot? Pinned => Volatile.Read(ref _pinned);
+
+    /// <summary>Pins a snapshot the caller has acquired (its lease passes to the session), or unpins with null.</summary>
+    public void Pin(Snapshot? leased)
+    {
+        Snapshot? previous = Interlocked.Exchange(ref _pinned, leased);
+        previous?.Release();
+    }
+
+    private Snapshot? _pinned;
 
     public TimeSpan Idle => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastSeen));
 
@@ -64,13 +74,39 @@ internal sealed class SessionStore(TimeSpan timeout, int maxSessions = 10_000)
                 return session;
             }
 
-            _sessions.TryRemove(id, out _);
+            Forget(id);
         }
 
         throw new XmlRpcFault(XmlRpcFault.InvalidSession, "invalid or expired session; call login again");
     }
 
-    public bool Remove(string id) => _sessions.TryRemove(id, out _);
+    public bool Remove(string id) => Forget(id);
+
+    /// <summary>The shortest autorefresh among live sessions: how fresh the background refresher keeps the snapshot; null when none asks.</summary>
+    public double? MinAutoRefresh()
+    {
+        int min = int.MaxValue;
+        foreach (var (_, session) in _sessions)
+        {
+            if (session.AutoRefresh > 0 && session.Idle <= Timeout)
+            {
+                min = Math.Min(min, session.AutoRefresh);
+            }
+        }
+
+        return min == int.MaxValue ? null : min;
+    }
+
+    private bool Forget(string id)
+    {
+        if (!_sessions.TryRemove(id, out Session? session))
+        {
+            return false;
+        }
+
+        session.Pin(null);
+        return true;
+    }
 
     public void Sweep()
     {
@@ -78,7 +114,7 @@ internal sealed class SessionStore(TimeSpan timeout, int maxSessions = 10_000)
         {
             if (session.Idle > Timeout)
             {
-                _sessions.TryRemove(id, out _);
+                Forget(id);
             }
         }
     }

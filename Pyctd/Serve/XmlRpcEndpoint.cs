@@ -60,7 +60,15 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
         switch (result)
         {
             case MethodResult.ViewPage page:
-                WriteViewPage(context, page);
+                try
+                {
+                    WriteViewPage(context, page);
+                }
+                finally
+                {
+                    page.Release();
+                }
+
                 break;
             case MethodResult.Value value:
                 try
@@ -105,7 +113,7 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
     private static void WriteViewPage(HttpContext context, MethodResult.ViewPage page)
     {
         HttpResponse response = context.Response;
-        bool gzip = page.Rows.Count > 64 && context.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
+        bool gzip = page.Page.Count > 64 && context.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
         Stream destination = response.Body;
         if (gzip)
         {

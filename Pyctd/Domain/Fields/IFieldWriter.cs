@@ -11,28 +11,28 @@ namespace Pyctd.Domain.Fields;
 internal interface IFieldWriter
 {
     /// <summary>An unsigned number (counters, marks, ports, rates).</summary>
-    void Number(ReadOnlySpan<byte> name, ulong value);
+    void Number(scoped ReadOnlySpan<byte> name, ulong value);
 
     /// <summary>
     /// A conntrack id (u32). Formats whose integers are narrower write it otherwise: XML-RPC
     /// sends it as a string, since its &lt;int&gt; is signed 32-bit.
     /// </summary>
-    void Id(ReadOnlySpan<byte> name, uint value);
+    void Id(scoped ReadOnlySpan<byte> name, uint value);
 
     /// <summary>Bytes the kernel or the name tables gave: escaped by the writer as its format needs.</summary>
-    void Text(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value);
+    void Text(scoped ReadOnlySpan<byte> name, scoped ReadOnlySpan<byte> value);
 
     /// <summary>
     /// A field every row carries that has no value here (a UDP entry's state). JSON writes null;
     /// XML-RPC writes "", since it has no null that every client reads.
     /// </summary>
-    void Missing(ReadOnlySpan<byte> name);
+    void Missing(scoped ReadOnlySpan<byte> name);
 
-    void Address(ReadOnlySpan<byte> name, byte family, in AddressBytes address);
+    void Address(scoped ReadOnlySpan<byte> name, byte family, in AddressBytes address);
 
-    void BeginList(ReadOnlySpan<byte> name);
+    void BeginList(scoped ReadOnlySpan<byte> name);
 
-    void ListText(ReadOnlySpan<byte> value);
+    void ListText(scoped ReadOnlySpan<byte> value);
 
     void ListNumber(ulong value);
 

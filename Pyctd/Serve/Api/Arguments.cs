@@ -38,7 +38,7 @@ internal static class Arguments
         {
             case XmlRpcKind.Integer when Unsigned(value.Integer) is >= 0 and <= uint.MaxValue:
                 return (uint)Unsigned(value.Integer);
-            case XmlRpcKind.String when Cli.ValueParsers.TryParseUInt32(value.String, out uint parsed):
+            case XmlRpcKind.String when Domain.Filtering.NumberText.TryParseUInt32(value.String, out uint parsed):
                 return parsed;
             default:
                 throw Bad($"{name}: expected an unsigned 32-bit integer, got {(value.Kind == XmlRpcKind.String ? $"'{value.String}'" : value.ToString())}");

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Pyctd.Conntrack;
+using Pyctd.Domain.Query;
 using Pyctd.Serve.Auth;
+using Pyctd.Serve.Snapshots;
 using Pyctd.Serve.XmlRpc;
 
 namespace Pyctd.Serve.Api;
@@ -84,19 +86,29 @@ internal sealed class ConntrackService(
     {
         Session session = SessionOf(p, 6);
         ViewQuery query = ViewQuery.Parse(p);
-        Snapshot snapshot = SnapshotFor(session);
-
-        // Selecting holds a key per match (megabytes on a large table); more selections at once than
-        // cores would only add memory, not speed, so the rest wait their turn.
-        s_selecting.Wait();
+        Snapshot snapshot = AcquireFor(session);
         try
         {
-            (int[] page, int total) = query.Select(snapshot);
-            return new MethodResult.ViewPage(snapshot, total, query.Start, page);
+            // Selecting a whole-table order holds a key per match (megabytes on a large table); more
+            // selections at once than cores would only add memory, not speed, so the rest wait their turn.
+            s_selecting.Wait();
+            QueryPage page;
+            try
+            {
+                page = QueryEngine.Select(snapshot, query.Filter, query.Order, query.Start, query.Length);
+            }
+            finally
+            {
+                s_selecting.Release();
+            }
+
+            // The page keeps the lease until it has been written.
+            return new MethodResult.ViewPage(snapshot, page);
         }
-        finally
+        catch
         {
-            s_selecting.Release();
+            snapshot.Release();
+            throw;
         }
     }
 
@@ -151,13 +163,18 @@ internal sealed class ConntrackService(
     private int Refresh(IReadOnlyList<XmlRpcValue> p)
     {
         Session session = SessionOf(p, 1);
-        Snapshot snapshot = snapshots.Refresh();
+        Snapshot snapshot = snapshots.AcquireRefreshed();
+        int count = snapshot.LiveCount;
         if (session.AutoRefresh == 0)
         {
-            session.Pinned = snapshot;
+            session.Pin(snapshot);
+        }
+        else
+        {
+            snapshot.Release();
         }
 
-        return snapshot.Count;
+        return count;
     }
 
     private MethodResult SetAutoRefresh(IReadOnlyList<XmlRpcValue> p)
@@ -170,24 +187,31 @@ internal sealed class ConntrackService(
 
         int seconds = Arguments.NonNegativeInt(p[1], "refresh");
         session.AutoRefresh = seconds;
-        session.Pinned = seconds == 0 ? snapshots.Current ?? snapshots.Refresh() : null;
+        session.Pin(seconds == 0 ? snapshots.AcquireCurrent() ?? snapshots.AcquireRefreshed() : null);
         return MethodResult.True;
     }
 
     private XmlRpcValue Stats(IReadOnlyList<XmlRpcValue> p)
     {
         Session session = SessionOf(p, 1);
-        Snapshot snapshot = SnapshotFor(session);
-        return XmlRpcValue.Struct(
-            ("entries", XmlRpcValue.From(snapshot.Count)),
-            ("max", XmlRpcValue.From(KernelSettings.ReadInteger(settings.Netns, "nf_conntrack_max"))),
-            ("accounting", XmlRpcValue.From(KernelSettings.ReadInteger(settings.Netns, "nf_conntrack_acct") == 1)),
-            ("timestamps", XmlRpcValue.From(KernelSettings.ReadInteger(settings.Netns, "nf_conntrack_timestamp") == 1)),
-            ("snapshot", XmlRpcValue.From(snapshot.TakenAt)),
-            ("snapshot_age", XmlRpcValue.From(Math.Round(snapshot.AgeSeconds, 3))),
-            ("sessions", XmlRpcValue.From(sessions.Count)),
-            ("read_only", XmlRpcValue.From(session.ReadOnly)),
-            ("version", XmlRpcValue.From(Cli.PyctdCli.Version)));
+        Snapshot snapshot = AcquireFor(session);
+        try
+        {
+            return XmlRpcValue.Struct(
+                ("entries", XmlRpcValue.From(snapshot.LiveCount)),
+                ("max", XmlRpcValue.From(KernelSettings.ReadInteger(settings.Netns, "nf_conntrack_max"))),
+                ("accounting", XmlRpcValue.From(KernelSettings.ReadInteger(settings.Netns, "nf_conntrack_acct") == 1)),
+                ("timestamps", XmlRpcValue.From(KernelSettings.ReadInteger(settings.Netns, "nf_conntrack_timestamp") == 1)),
+                ("snapshot", XmlRpcValue.From(snapshot.TakenAt)),
+                ("snapshot_age", XmlRpcValue.From(Math.Round(snapshot.AgeSeconds, 3))),
+                ("sessions", XmlRpcValue.From(sessions.Count)),
+                ("read_only", XmlRpcValue.From(session.ReadOnly)),
+                ("version", XmlRpcValue.From(Cli.PyctdCli.Version)));
+        }
+        finally
+        {
+            snapshot.Release();
+        }
     }
 
     private XmlRpcValue Multicall(IReadOnlyList<XmlRpcValue> p, string client)
@@ -213,7 +237,7 @@ internal sealed class ConntrackService(
                 XmlRpcValue value = Invoke(call, client, insideMulticall: true) switch
                 {
                     MethodResult.Value v => v.Result,
-                    MethodResult.ViewPage page => ViewPageWriter.ToValue(page),
+                    MethodResult.ViewPage page => ViewPageWriter.ToValueAndRelease(page),
                     _ => XmlRpcValue.True,
                 };
                 results.Add(XmlRpcValue.Array([value]));
@@ -249,49 +273,70 @@ internal sealed class ConntrackService(
         return sessions.Get(Arguments.String(p[0], "session"));
     }
 
-    private Snapshot SnapshotFor(Session session)
+    /// <summary>A leased snapshot for the session: its pinned one, or one as fresh as its autorefresh asks.</summary>
+    private Snapshot AcquireFor(Session session)
     {
         if (session.AutoRefresh > 0)
         {
-            return snapshots.Get(session.AutoRefresh);
+            return snapshots.Acquire(session.AutoRefresh);
         }
 
-        return session.Pinned ??= snapshots.Get(double.MaxValue);
+        if (session.Pinned is Snapshot pinned && pinned.TryAcquire())
+        {
+            return pinned;
+        }
+
+        Snapshot current = snapshots.AcquireCurrent() ?? snapshots.AcquireRefreshed();
+        current.TryAcquire(); // one lease for the session's pin, one for this call
+        session.Pin(current);
+        return current;
     }
 
     /// <summary>The entries with these ids, from the snapshot the session sees or, for ids it lacks, a fresh one.</summary>
     private ConntrackRecord[] Find(Session session, uint[] ids)
     {
-        Snapshot snapshot = SnapshotFor(session);
         var found = new List<ConntrackRecord>();
         var missing = new List<uint>();
-        foreach (uint id in ids)
+        Snapshot snapshot = AcquireFor(session);
+        try
         {
-            int index = snapshot.IndexOf(id);
-            if (index >= 0)
-            {
-                found.Add(snapshot[index]);
-            }
-            else
-            {
-                missing.Add(id);
-            }
+            Collect(snapshot, ids, found, missing);
+        }
+        finally
+        {
+            snapshot.Release();
         }
 
         if (missing.Count > 0)
         {
-            Snapshot fresh = snapshots.Refresh();
-            foreach (uint id in missing)
+            Snapshot fresh = snapshots.AcquireRefreshed();
+            try
             {
-                int index = fresh.IndexOf(id);
-                if (index >= 0)
-                {
-                    found.Add(fresh[index]);
-                }
+                Collect(fresh, [.. missing], found, null);
+            }
+            finally
+            {
+                fresh.Release();
             }
         }
 
         return [.. found];
+    }
+
+    private static void Collect(Snapshot snapshot, IEnumerable<uint> ids, List<ConntrackRecord> found, List<uint>? missing)
+    {
+        foreach (uint id in ids)
+        {
+            int index = snapshot.IndexOf(id);
+            if (index >= 0 && snapshot.TryRead(index, out ConntrackRecord record, out _))
+            {
+                found.Add(record);
+            }
+            else
+            {
+                missing?.Add(id);
+            }
+        }
     }
 
     private ChangeOutcome[] Apply(ConntrackRecord[] records, in ConnectionChange change) => Apply(records, change, out _);
@@ -306,6 +351,9 @@ internal sealed class ConntrackService(
         }
 
         firstErrno = errors.FirstOrDefault(static e => e != 0);
+        // Every session's next view shows what the kernel now has: changed entries updated, vanished ones hidden.
+        snapshots.Apply(records.Where((_, i) => outcomes[i] == ChangeOutcome.Changed).ToArray(), change);
+        snapshots.Apply(records.Where((_, i) => outcomes[i] == ChangeOutcome.Gone).ToArray(), ConnectionChange.Delete);
         return outcomes;
     }
 

@@ -1,3 +1,5 @@
+using Pyctd.Domain.Query;
+using Pyctd.Serve.Snapshots;
 using Pyctd.Serve.XmlRpc;
 
 namespace Pyctd.Serve.Api;
@@ -7,8 +9,19 @@ internal abstract record MethodResult
 {
     public sealed record Value(XmlRpcValue Result) : MethodResult;
 
-    /// <summary>view()'s struct; <see cref="Rows"/> index the snapshot, already filtered, ordered and paged.</summary>
-    public sealed record ViewPage(Snapshot Snapshot, int Total, int Start, ArraySegment<int> Rows) : MethodResult;
+    /// <summary>
+    /// view()'s struct: the page's rows index the snapshot, already filtered, ordered and paged. It
+    /// holds a lease on the snapshot and a pooled index array until <see cref="Release"/>, which
+    /// whoever writes it calls once written.
+    /// </summary>
+    public sealed record ViewPage(Snapshot Snapshot, QueryPage Page) : MethodResult
+    {
+        public void Release()
+        {
+            Page.Dispose();
+            Snapshot.Release();
+        }
+    }
 
     public static MethodResult Of(XmlRpcValue value) => new Value(value);
 

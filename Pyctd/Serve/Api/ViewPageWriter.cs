@@ -8,17 +8,17 @@ internal static class ViewPageWriter
     public static void Write(IXmlRpcOutput writer, MethodResult.ViewPage page)
     {
         writer.BeginStruct();
-        writer.Member("total", page.Total);
-        writer.Member("start", page.Start);
-        writer.Member("length", page.Rows.Count);
+        writer.Member("total", page.Page.Total);
+        writer.Member("start", page.Page.Start);
+        writer.Member("length", page.Page.Count);
         writer.BeginMember("snapshot");
         writer.DateTime(page.Snapshot.TakenAt);
         writer.EndMember();
         writer.BeginMember("connections");
         writer.BeginArray();
-        foreach (int index in page.Rows)
+        for (int i = 0; i < page.Page.Count; i++)
         {
-            ConnectionWriter.Write(writer, page.Snapshot, index);
+            ConnectionWriter.Write(writer, page.Snapshot, page.Page.Rows[i]);
         }
 
         writer.EndArray();
@@ -26,11 +26,18 @@ internal static class ViewPageWriter
         writer.EndStruct();
     }
 
-    /// <summary>The same struct as a value, for system.multicall, whose results are not streamed.</summary>
-    public static XmlRpcValue ToValue(MethodResult.ViewPage page)
+    /// <summary>The same struct as a value, for system.multicall, whose results are not streamed; the page is released.</summary>
+    public static XmlRpcValue ToValueAndRelease(MethodResult.ViewPage page)
     {
-        var builder = new XmlRpcValueBuilder();
-        Write(builder, page);
-        return builder.Result;
+        try
+        {
+            var builder = new XmlRpcValueBuilder();
+            Write(builder, page);
+            return builder.Result;
+        }
+        finally
+        {
+            page.Release();
+        }
     }
 }

@@ -1,365 +1,117 @@
-using System.Buffers;
-using System.Globalization;
-using Pyctd.Conntrack;
-using Pyctd.Filtering;
+using Pyctd.Domain.Fields;
+using Pyctd.Domain.Filtering;
+using Pyctd.Domain.Query;
 using Pyctd.Serve.XmlRpc;
 
 namespace Pyctd.Serve.Api;
 
 /// <summary>
-/// view()'s filters, order and page: compiled once per call from the XML-RPC arguments, then
-/// run over a snapshot. Every bad argument is a -32602 fault that says which and why.
+/// view()'s arguments as the shared engine's terms: a <see cref="FilterSpec"/> from the filters
+/// struct (each member a catalog field, an array meaning any of its values), an order, a page.
+/// Every bad argument is a -32602 fault that says which and why.
 /// </summary>
 internal sealed class ViewQuery
 {
-    // A pool of its own that keeps few arrays: the shared pool keeps one per thread, and with
-    // many concurrent views of a 200,000-entry table that is tens of megabytes held for nothing.
-    private static readonly ArrayPool<SortKey> s_keyArrays = ArrayPool<SortKey>.Create(maxArrayLength: 1 << 24, maxArraysPerBucket: 2);
+    private ViewQuery(CompiledFilter filter, ConnectionOrder order, int start, int length)
+    {
+        Filter = filter;
+        Order = order;
+        Start = start;
+        Length = length;
+    }
 
-    private readonly List<Condition> _conditions = [];
+    public CompiledFilter Filter { get; }
 
-    public ViewField OrderBy { get; private init; } = ViewField.Find("id")!;
+    public ConnectionOrder Order { get; }
 
-    public bool Descending { get; private init; }
-
-    public int Start { get; private init; }
+    public int Start { get; }
 
     /// <summary>0 means every match from <see cref="Start"/> on.</summary>
-    public int Length { get; private init; }
+    public int Length { get; }
 
     public static ViewQuery Parse(IReadOnlyList<XmlRpcValue> parameters)
     {
         // view(session, filters, order_by, order_dir, start, length); trailing ones may be left out.
-        XmlRpcValue? filters = parameters.Count > 1 ? parameters[1] : null;
-        string orderBy = parameters.Count > 2 ? Arguments.String(parameters[2], "order_by") : "id";
-        string direction = parameters.Count > 3 ? Arguments.String(parameters[3], "order_dir") : "ASC";
-        int start = parameters.Count > 4 ? Arguments.NonNegativeInt(parameters[4], "start") : 0;
-        int length = parameters.Count > 5 ? Arguments.NonNegativeInt(parameters[5], "length") : 0;
         if (parameters.Count > 6)
         {
             throw Arguments.Bad($"view takes at most 6 parameters, got {parameters.Count}");
         }
 
-        ViewField field = ViewField.Find(orderBy.Trim().ToLowerInvariant())
-            ?? throw Arguments.Bad($"order_by: '{orderBy}' is not a field (one of: {ViewField.Names})");
+        XmlRpcValue? filters = parameters.Count > 1 ? parameters[1] : null;
+        string orderBy = parameters.Count > 2 ? Arguments.String(parameters[2], "order_by") : "id";
+        string direction = parameters.Count > 3 ? Arguments.String(parameters[3], "order_dir") : "ASC";
+        int start = parameters.Count > 4 ? Arguments.NonNegativeInt(parameters[4], "start") : 0;
+        int length = parameters.Count > 5 ? Arguments.NonNegativeInt(parameters[5], "length") : 0;
         bool descending = direction.Trim().ToUpperInvariant() switch
         {
             "ASC" => false,
             "DESC" => true,
-            _ => throw Arguments.Bad($"order_dir: '{direction}' is neither ASC nor DESC"),
+            _ => throw Arguments.Bad($"order_dir: '{FieldValues.Printable(direction)}' is neither ASC nor DESC"),
         };
 
-        var query = new ViewQuery { OrderBy = field, Descending = descending, Start = start, Length = length };
-        if (filters is not null && !(filters.Kind == XmlRpcKind.String && filters.String.Length == 0))
-        {
-            if (filters.Kind != XmlRpcKind.Struct)
-            {
-                throw Arguments.Bad($"filters: expected a struct, got {filters.Kind.ToString().ToLowerInvariant()}");
-            }
-
-            foreach (var (name, value) in filters.Members)
-            {
-                query._conditions.Add(Condition.Parse(name, value));
-            }
-        }
-
-        return query;
-    }
-
-    /// <summary>
-    /// The indexes of the requested page of matching entries, in order, and how many matched in all.
-    /// A page near the top (the usual "top 50 by rate") is picked with a bounded heap instead of
-    /// sorting every match.
-    /// </summary>
-    public (int[] Page, int Total) Select(Snapshot snapshot)
-    {
-        if (OrderBy.Kind == ViewFieldKind.Address)
-        {
-            int[] all = SelectByAddress(snapshot);
-            return (Slice(all), all.Length);
-        }
-
-        // One pooled array for the matches' keys: a view of a large table leaves no large garbage.
-        SortKey[] rented = s_keyArrays.Rent(Math.Max(snapshot.Count, 1));
         try
         {
-            int matched = 0;
-            for (int i = 0; i < snapshot.Count; i++)
-            {
-                if (Matches(snapshot, i))
-                {
-                    rented[matched++] = new SortKey(OrderBy.Number(snapshot, i), snapshot[i].Id, i);
-                }
-            }
-
-            Span<SortKey> keys = rented.AsSpan(0, matched);
-            var comparer = new SortKeyComparer(Descending);
-            int needed = Length == 0 ? matched : (int)Math.Min((long)Start + Length, matched);
-            if (needed >= matched / 4)
-            {
-                keys.Sort(comparer);
-            }
-            else
-            {
-                keys = TopOf(keys, needed, comparer);
-            }
-
-            int start = Math.Min(Start, keys.Length);
-            int length = Length == 0 ? keys.Length - start : Math.Min(Length, keys.Length - start);
-            var page = new int[length];
-            for (int i = 0; i < length; i++)
-            {
-                page[i] = keys[start + i].Index;
-            }
-
-            return (page, matched);
+            ConnectionOrder order = ConnectionOrder.Parse(orderBy, descending, ratesAvailable: true);
+            return new ViewQuery(ParseFilters(filters).Compile(ratesAvailable: true), order, start, length);
         }
-        finally
+        catch (FilterException bad)
         {
-            s_keyArrays.Return(rented);
+            throw Arguments.Bad(bad.Message);
         }
     }
 
-    /// <summary>The page [Start, Start + Length) of an ordered list; Length 0 means to the end.</summary>
-    private int[] Slice(int[] ordered)
+    /// <summary>The filters struct; "" and an empty array (what PHP's xmlrpc-epi sends for array()) mean none.</summary>
+    private static FilterSpec ParseFilters(XmlRpcValue? filters)
     {
-        int start = Math.Min(Start, ordered.Length);
-        int length = Length == 0 ? ordered.Length - start : Math.Min(Length, ordered.Length - start);
-        return ordered.AsSpan(start, length).ToArray();
-    }
-
-    /// <summary>The first <paramref name="count"/> keys in order, keeping only that many at a time.</summary>
-    private static SortKey[] TopOf(ReadOnlySpan<SortKey> keys, int count, SortKeyComparer comparer)
-    {
-        if (count == 0)
+        var spec = new FilterSpec();
+        if (filters is null || (filters.Kind == XmlRpcKind.String && filters.String.Length == 0)
+            || (filters.Kind == XmlRpcKind.Array && filters.Items.Count == 0))
         {
-            return [];
+            return spec;
         }
 
-        // A heap whose top is the worst key kept so far: a better key replaces it.
-        var worstFirst = new PriorityQueue<SortKey, SortKey>(count, Comparer<SortKey>.Create((a, b) => comparer.Compare(b, a)));
-        foreach (SortKey key in keys)
+        if (filters.Kind != XmlRpcKind.Struct)
         {
-            if (worstFirst.Count < count)
-            {
-                worstFirst.Enqueue(key, key);
-            }
-            else if (comparer.Compare(key, worstFirst.Peek()) < 0)
-            {
-                worstFirst.EnqueueDequeue(key, key);
-            }
+            throw new FilterException($"filters: expected a struct, got {filters.Kind.ToString().ToLowerInvariant()}");
         }
 
-        var best = new SortKey[worstFirst.Count];
-        for (int i = best.Length - 1; i >= 0; i--)
+        foreach (var (name, value) in filters.Members)
         {
-            best[i] = worstFirst.Dequeue();
-        }
-
-        return best;
-    }
-
-    private int[] SelectByAddress(Snapshot snapshot)
-    {
-        var matches = new List<int>();
-        for (int i = 0; i < snapshot.Count; i++)
-        {
-            if (Matches(snapshot, i))
-            {
-                matches.Add(i);
-            }
-        }
-
-        int[] order = [.. matches];
-        ViewField field = OrderBy;
-        int direction = Descending ? -1 : 1;
-        Array.Sort(order, (a, b) => direction * CompareAddress(snapshot, field, a, b));
-        return order;
-    }
-
-    private readonly record struct SortKey(long Value, uint Id, int Index);
-
-    /// <summary>By value, then by id, so equal values come out in a stable, repeatable order.</summary>
-    private sealed class SortKeyComparer(bool descending) : IComparer<SortKey>
-    {
-        public int Compare(SortKey x, SortKey y)
-        {
-            int order = x.Value.CompareTo(y.Value);
-            if (order == 0)
-            {
-                order = x.Id.CompareTo(y.Id);
-            }
-
-            return descending ? -order : order;
-        }
-    }
-
-    private bool Matches(Snapshot snapshot, int index)
-    {
-        foreach (Condition condition in _conditions)
-        {
-            if (!condition.Matches(snapshot, index))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static int CompareAddress(Snapshot snapshot, ViewField field, int a, int b)
-    {
-        ref readonly ConntrackRecord x = ref snapshot[a];
-        ref readonly ConntrackRecord y = ref snapshot[b];
-        int result = x.Family.CompareTo(y.Family);
-        if (result == 0)
-        {
-            AddressBytes first = field.Address(x);
-            AddressBytes second = field.Address(y);
-            result = ((ReadOnlySpan<byte>)first).SequenceCompareTo(second);
-        }
-
-        return result != 0 ? result : x.Id.CompareTo(y.Id);
-    }
-
-    /// <summary>One filter key: the entry matches when any of its values does (an array means any-of).</summary>
-    private sealed class Condition(ViewField field, long[] numbers, AddressPrefix[] prefixes)
-    {
-        public bool Matches(Snapshot snapshot, int index)
-        {
-            if (field.Kind == ViewFieldKind.Address)
-            {
-                ref readonly ConntrackRecord record = ref snapshot[index];
-                AddressBytes address = field.Address(record);
-                foreach (AddressPrefix prefix in prefixes)
-                {
-                    if (prefix.Matches(record.Family, address))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-
-            long value = field.Number(snapshot, index);
-            foreach (long wanted in numbers)
-            {
-                if (field.Kind == ViewFieldKind.Status ? (value & wanted) == wanted : value == wanted)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        public static Condition Parse(string name, XmlRpcValue value)
-        {
-            ViewField field = ViewField.Find(name)
-                ?? throw Arguments.Bad($"filters: '{name}' is not a field (one of: {ViewField.Names})");
+            ConntrackField field = FieldCatalog.Find(name) is { Filterable: true } found
+                ? found
+                : throw new FilterException($"filters: '{FieldValues.Printable(name)}' is not a field to filter by (one of: {FieldCatalog.SortableNames(withRates: true)})");
             IReadOnlyList<XmlRpcValue> values = value.Kind == XmlRpcKind.Array ? value.Items : [value];
-            if (values.Count == 0)
+            if (values.Count > FilterSpec.MaxValuesPerKey)
             {
-                throw Arguments.Bad($"filters: '{name}' has an empty list");
+                throw new FilterException($"filters: {field.Name}: {values.Count} values, at most {FilterSpec.MaxValuesPerKey}");
             }
 
-            if (field.Kind == ViewFieldKind.Address)
+            var terms = new FilterTerm[values.Count];
+            for (int i = 0; i < terms.Length; i++)
             {
-                return new Condition(field, [], values.Select(v => ParseAddress(field, v)).ToArray());
+                terms[i] = Term(field, values[i]);
             }
 
-            return new Condition(field, values.Select(v => ParseNumber(field, v)).ToArray(), []);
+            spec.Add(field, terms);
         }
 
-        private static AddressPrefix ParseAddress(ViewField field, XmlRpcValue value)
+        return spec;
+    }
+
+    private static FilterTerm Term(ConntrackField field, XmlRpcValue value)
+    {
+        try
         {
-            string text = value.Kind switch
+            return value.Kind switch
             {
-                // PHP's ip2long gives a host-order integer (negative on 32-bit PHP).
-                XmlRpcKind.Integer when Arguments.Unsigned(value.Integer) is >= 0 and <= uint.MaxValue =>
-                    new System.Net.IPAddress(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((uint)Arguments.Unsigned(value.Integer))).ToString(),
-                XmlRpcKind.String => value.String.Trim(),
-                _ => throw Arguments.Bad($"filters: '{field.Name}' wants an address string, ADDR/PREFIX or an IPv4 integer, got {Describe(value)}"),
+                XmlRpcKind.Integer => FieldValues.FromInteger(field, Arguments.Unsigned(value.Integer)),
+                XmlRpcKind.String => FieldValues.Parse(field, value.String),
+                _ => throw new FilterException($"wants {field.ValueHelp} as an integer or a string, got {value.Kind.ToString().ToLowerInvariant()}"),
             };
-            if (!AddressPrefix.TryParse(text, out AddressPrefix prefix, out string? error))
-            {
-                throw Arguments.Bad($"filters: {field.Name}: {error}");
-            }
-
-            if (field.IPv4Only && prefix.Family != AddressFamilies.Inet)
-            {
-                throw Arguments.Bad($"filters: '{field.Name}' is an IPv4 field, got '{text}'");
-            }
-
-            return prefix;
         }
-
-        private static long ParseNumber(ViewField field, XmlRpcValue value)
+        catch (FilterException bad)
         {
-            if (value.Kind == XmlRpcKind.Integer)
-            {
-                return Arguments.Unsigned(value.Integer);
-            }
-
-            if (value.Kind != XmlRpcKind.String)
-            {
-                throw Arguments.Bad($"filters: '{field.Name}' wants {Expected(field)}, got {Describe(value)}");
-            }
-
-            string text = value.String.Trim();
-            switch (field.Kind)
-            {
-                case ViewFieldKind.Protocol when ConntrackNames.TryParseProtocol(text, out byte protocol):
-                    return protocol;
-                case ViewFieldKind.Family:
-                    return text.ToLowerInvariant() switch
-                    {
-                        "ipv4" or "inet" or "2" => AddressFamilies.Inet,
-                        "ipv6" or "inet6" or "10" => AddressFamilies.Inet6,
-                        _ => throw Arguments.Bad($"filters: family: '{text}' is neither ipv4 nor ipv6"),
-                    };
-                case ViewFieldKind.State:
-                    string upper = text.ToUpperInvariant();
-                    if (ConntrackNames.TcpStates.Contains(upper) || ConntrackNames.SctpStates.Contains(upper) || ConntrackNames.DccpStates.Contains(upper))
-                    {
-                        return ViewField.StateKey(upper);
-                    }
-
-                    throw Arguments.Bad($"filters: state: '{text}' is not a connection state");
-                case ViewFieldKind.Status:
-                    return ConntrackNames.TryParseStatusFlag(text, out uint bit)
-                        ? bit
-                        : throw Arguments.Bad($"filters: status: '{text}' is not a status flag");
-            }
-
-            if (Cli.ValueParsers.TryParseUInt32(text, out uint small))
-            {
-                return small;
-            }
-
-            if (ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong large) && large <= long.MaxValue)
-            {
-                return (long)large;
-            }
-
-            throw Arguments.Bad($"filters: '{field.Name}' wants {Expected(field)}, got '{text}'");
+            throw new FilterException($"filters: {field.Name}: {bad.Message}");
         }
-
-        private static string Expected(ViewField field) => field.Kind switch
-        {
-            ViewFieldKind.Protocol => "a protocol name or number",
-            ViewFieldKind.Family => "ipv4 or ipv6",
-            ViewFieldKind.State => "a state name",
-            ViewFieldKind.Status => "a status flag name",
-            _ => "an integer",
-        };
-
-        private static string Describe(XmlRpcValue value) => value.Kind switch
-        {
-            XmlRpcKind.String => $"'{value.String}'",
-            XmlRpcKind.Integer => value.Integer.ToString(CultureInfo.InvariantCulture),
-            _ => value.Kind.ToString().ToLowerInvariant(),
-        };
     }
 }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Pyctd.Conntrack;
 
-namespace Pyctd.Filtering;
+namespace Pyctd.Domain.Filtering;
 
 /// <summary>An address with a prefix length ("10.0.0.0/8", "fd00::/64", "::1"), matched bitwise against entries.</summary>
 internal readonly struct AddressPrefix
@@ -17,6 +17,8 @@ internal readonly struct AddressPrefix
     }
 
     public byte Family { get; }
+
+    public AddressBytes Address => _address;
 
     public int PrefixLength { get; }
 
@@ -67,6 +69,29 @@ internal readonly struct AddressPrefix
         address.TryWriteBytes(bytes, out _);
         prefix = new AddressPrefix(family, bytes, prefixLength);
         return true;
+    }
+
+    /// <summary>The first and last address the prefix covers, as 128-bit numbers (IPv4 in the low 32 bits).</summary>
+    public (UInt128 First, UInt128 Last) Range
+    {
+        get
+        {
+            int bits = Family == AddressFamilies.Inet6 ? 128 : 32;
+            UInt128 value = ToNumber(Family, _address);
+            UInt128 hostMask = PrefixLength == 0 ? (bits == 128 ? UInt128.MaxValue : uint.MaxValue) : (((UInt128)1 << (bits - PrefixLength)) - 1);
+            return (value & ~hostMask, value | hostMask);
+        }
+    }
+
+    /// <summary>An address as a number: IPv4 in the low 32 bits, IPv6 as all 128 (network order read big-endian).</summary>
+    public static UInt128 ToNumber(byte family, in AddressBytes address) => family == AddressFamilies.Inet6
+        ? System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(address)
+        : System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(address);
+
+    public override string ToString()
+    {
+        var address = new IPAddress(Bytes);
+        return IsSingleHost ? address.ToString() : $"{address}/{PrefixLength}";
     }
 
     public bool Matches(byte family, in AddressBytes address)

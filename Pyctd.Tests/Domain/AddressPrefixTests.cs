@@ -1,8 +1,8 @@
 using System.Net;
 using Pyctd.Conntrack;
-using Pyctd.Filtering;
+using Pyctd.Domain.Filtering;
 
-namespace Pyctd.Tests.Filtering;
+namespace Pyctd.Tests.Domain;
 
 public sealed class AddressPrefixTests
 {

@@ -1,0 +1,151 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Pyctd.Conntrack;
+using Pyctd.Domain.Fields;
+
+namespace Pyctd.Domain.Filtering;
+
+/// <summary>
+/// Turns what a user gave for a filter key, text (CLI options, XML-RPC strings) or an integer
+/// (XML-RPC ints), into a <see cref="FilterTerm"/>. One parser per field type, so `list`, `kill` and
+/// `view` accept exactly the same values.
+/// </summary>
+internal static class FieldValues
+{
+    public static FilterTerm Parse(ConntrackField field, string text)
+    {
+        string trimmed = text.Trim();
+        switch (field.Type)
+        {
+            case FieldType.Address:
+            case FieldType.IPv4Integer:
+                return FilterTerm.Within(ParsePrefix(field, trimmed));
+            case FieldType.Protocol:
+                return ConntrackNames.TryParseProtocol(trimmed, out byte protocol)
+                    ? FilterTerm.Equal(protocol)
+                    : throw Bad(field, text, "is not a protocol (tcp, udp, udplite, icmp, icmpv6, sctp, dccp, gre, or 1-255)");
+            case FieldType.Family:
+                return FilterTerm.Equal(ParseFamily(trimmed) is byte family and not 0 ? family : throw Bad(field, text, "is not a family (ipv4, ipv6, inet, inet6, 4, 6, 2 or 10)"));
+            case FieldType.State:
+                ulong rank = StateOrder.Of(trimmed.ToUpperInvariant());
+                return rank != 0 ? FilterTerm.Equal(rank) : throw Bad(field, text, $"is not a connection state (one of {string.Join(", ", StateOrder.Names.Where(static n => n != "NONE"))})");
+            case FieldType.Status:
+                return FilterTerm.Masked(ParseStatus(field, trimmed), ParseStatus(field, trimmed));
+            case FieldType.Mark:
+                int slash = trimmed.IndexOf('/');
+                ulong value = Number(field, slash < 0 ? trimmed : trimmed[..slash], text);
+                ulong mask = slash < 0 ? uint.MaxValue : Number(field, trimmed[(slash + 1)..], text);
+                return FilterTerm.Masked(value, mask | ~(ulong)uint.MaxValue);
+            case FieldType.Number:
+                return FilterTerm.Equal(Number(field, trimmed, text));
+            default:
+                throw new FilterException($"'{field.Name}' cannot be filtered");
+        }
+    }
+
+    /// <summary>An XML-RPC integer (already widened from a negative i4 where the field is u32).</summary>
+    public static FilterTerm FromInteger(ConntrackField field, long value)
+    {
+        string text = value.ToString(CultureInfo.InvariantCulture);
+        if (value < 0)
+        {
+            throw Bad(field, text, "is negative; this field has no negative values");
+        }
+
+        switch (field.Type)
+        {
+            case FieldType.Address:
+            case FieldType.IPv4Integer:
+                // PHP's ip2long gives a host-order integer.
+                if (value > uint.MaxValue)
+                {
+                    throw Bad(field, text, "is not an IPv4 address as an integer (0-4294967295)");
+                }
+
+                AddressBytes bytes = default;
+                BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)value);
+                return FilterTerm.Within(ParsePrefix(field, new System.Net.IPAddress(((ReadOnlySpan<byte>)bytes)[..4]).ToString()));
+            case FieldType.State:
+                throw Bad(field, text, "is not a state name (ESTABLISHED, TIME_WAIT, ...): states are given by name");
+            case FieldType.Status:
+                return FilterTerm.Masked((ulong)value, (ulong)value);
+            case FieldType.Family:
+                return Parse(field, text);
+            case FieldType.Protocol when value is < 1 or > 255:
+                throw Bad(field, text, "is not a protocol number (1-255)");
+            case FieldType.Opaque:
+                throw new FilterException($"'{field.Name}' cannot be filtered");
+        }
+
+        return (ulong)value <= field.MaxValue ? FilterTerm.Equal((ulong)value) : throw Bad(field, text, $"is not {field.ValueHelp}");
+    }
+
+    /// <summary>0 when the text names no family.</summary>
+    public static byte ParseFamily(string text) => text.ToLowerInvariant() switch
+    {
+        "ipv4" or "inet" or "4" or "2" => AddressFamilies.Inet,
+        "ipv6" or "inet6" or "6" or "10" => AddressFamilies.Inet6,
+        _ => AddressFamilies.Unspecified,
+    };
+
+    private static ulong Number(ConntrackField field, string text, string whole)
+    {
+        if (NumberText.TryParse(text, field.MaxValue, out ulong value, out bool ambiguous))
+        {
+            return value;
+        }
+
+        throw Bad(field, whole, ambiguous ? NumberText.AmbiguousProblem : $"is not {field.ValueHelp}");
+    }
+
+    private static ulong ParseStatus(ConntrackField field, string text)
+    {
+        ulong bits = 0;
+        foreach (string name in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!ConntrackNames.TryParseStatusFlag(name, out uint bit))
+            {
+                throw Bad(field, name, $"is not a status flag (one of {string.Join(", ", ConntrackNames.StatusFlags)})");
+            }
+
+            bits |= bit;
+        }
+
+        return bits;
+    }
+
+    private static AddressPrefix ParsePrefix(ConntrackField field, string text)
+    {
+        if (!AddressPrefix.TryParse(text, out AddressPrefix prefix, out string? error))
+        {
+            throw new FilterException(error!);
+        }
+
+        if (field.Type == FieldType.IPv4Integer && prefix.Family != AddressFamilies.Inet)
+        {
+            throw Bad(field, text, "is not an IPv4 address, and this field is IPv4 only");
+        }
+
+        return prefix;
+    }
+
+    private static FilterException Bad(ConntrackField field, string text, string problem) =>
+        new($"'{Printable(text)}' {problem}");
+
+    /// <summary>Control characters in echoed input become \xNN, so one message stays one line.</summary>
+    public static string Printable(string text)
+    {
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        var escaped = new System.Text.StringBuilder(text.Length + 8);
+        foreach (char c in text)
+        {
+            escaped.Append(char.IsControl(c) ? $"\\x{(int)c:x2}" : c);
+        }
+
+        return escaped.ToString();
+    }
+}

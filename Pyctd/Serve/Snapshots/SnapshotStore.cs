@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using Pyctd.Conntrack;
+using Pyctd.Domain.Filtering;
+
+namespace Pyctd.Serve.Snapshots;
+
+/// <summary>
+/// Hands out leased snapshots of the table. A background refresher keeps the current snapshot at
+/// most as old as the most eager session's autorefresh asks, so a view is answered at once from the
+/// current snapshot, which is older than the autorefresh by at most one dump's duration. Only
+/// refresh(), and a view that finds the snapshot far older than that (the refresher was idle: no
+/// session wanted one), wait for a dump. Dumps are single-flight: a hundred callers cause one.
+/// </summary>
+internal sealed class SnapshotStore : IDisposable
+{
+    private readonly string? _netns;
+    private readonly Func<double?> _wantedMaxAge;
+    private readonly SnapshotTablePool _pool = new();
+    private readonly Lock _dumping = new();
+    private readonly List<Snapshot> _live = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private Thread? _refresher;
+    private volatile Snapshot? _current;
+    private double _lastDumpSeconds;
+
+    /// <param name="wantedMaxAge">How old the most eager live session lets its snapshot be; null when none asks.</param>
+    public SnapshotStore(string? netns, Func<double?> wantedMaxAge)
+    {
+        _netns = netns;
+        _wantedMaxAge = wantedMaxAge;
+    }
+
+    /// <summary>The current snapshot, leased; null before the first dump.</summary>
+    public Snapshot? AcquireCurrent()
+    {
+        while (_current is Snapshot current)
+        {
+            if (current.TryAcquire())
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A leased snapshot for a session that accepts one <paramref name="maxAgeSeconds"/> old.</summary>
+    public Snapshot Acquire(double maxAgeSeconds)
+    {
+        Snapshot? current = AcquireCurrent();
+        if (current is not null)
+        {
+            // The refresher keeps up to maxAge + one dump; far beyond that it was idle, and this one waits.
+            double tolerated = maxAgeSeconds + (2 * Volatile.Read(ref _lastDumpSeconds)) + 1;
+            if (current.AgeSeconds <= tolerated)
+            {
+                Wake();
+                return current;
+            }
+
+            current.Release();
+        }
+
+        return Take(Stopwatch.GetTimestamp(), maxAgeSeconds);
+    }
+
+    /// <summary>A leased snapshot whose dump began after this call (refresh()).</summary>
+    public Snapshot AcquireRefreshed() => Take(Stopwatch.GetTimestamp(), maxAgeSeconds: -1);
+
+    /// <summary>Makes a kill or change done through the API visible in every snapshot still being read.</summary>
+    public void Apply(ReadOnlySpan<ConntrackRecord> changed, in ConnectionChange change)
+    {
+        Snapshot[] live;
+        lock (_live)
+        {
+            live = [.. _live];
+        }
+
+        foreach (Snapshot snapshot in live)
+        {
+            foreach (ref readonly ConntrackRecord record in changed)
+            {
+                snapshot.Apply(record, change);
+            }
+        }
+    }
+
+    /// <summary>Starts the background refresher (after the first snapshot, which start-up takes in the foreground).</summary>
+    public void StartRefreshing()
+    {
+        _refresher = new Thread(RefreshLoop) { IsBackground = true, Name = "pyctd snapshot refresher" };
+        _refresher.Start();
+    }
+
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // already awake
+            }
+        }
+    }
+
+    private void RefreshLoop()
+    {
+        CancellationToken stopping = _stopping.Token;
+        while (!stopping.IsCancellationRequested)
+        {
+            double? wanted = _wantedMaxAge();
+            double age = _current?.AgeSeconds ?? double.MaxValue;
+            TimeSpan wait = TimeSpan.FromSeconds(1);
+            if (wanted is double maxAge)
+            {
+                if (age >= maxAge)
+                {
+                    try
+                    {
+                        Take(Stopwatch.GetTimestamp(), maxAge).Release();
+                    }
+                    catch (PyctdException error)
+                    {
+                        Console.Error.WriteLine($"pyctd: cannot refresh the snapshot: {error.Message}");
+                    }
+
+                    continue;
+                }
+
+                wait = TimeSpan.FromSeconds(Math.Min(maxAge - age, 1));
+            }
+
+            try
+            {
+                _wake.Wait(wait, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private Snapshot Take(long requestedAt, double maxAgeSeconds)
+    {
+        lock (_dumping)
+        {
+            // Someone else dumped while we waited for the lock: theirs will do if it began after our
+            // request, or if it is as young as we asked for. Waiters never queue up dumps.
+            Snapshot? current = AcquireCurrent();
+            if (current is not null && (current.TakenTimestamp >= requestedAt || current.AgeSeconds <= maxAgeSeconds))
+            {
+                return current;
+            }
+
+            try
+            {
+                Snapshot next = Dump(current);
+                next.TryAcquire(); // the caller's lease; the store keeps the creator's
+                Snapshot? replaced = _current;
+                _current = next;
+                replaced?.Release();
+                return next;
+            }
+            finally
+            {
+                current?.Release();
+            }
+        }
+    }
+
+    private Snapshot Dump(Snapshot? previous)
+    {
+        // Sized from the last dump plus a little, so the table rarely grows (growing copies it).
+        SnapshotTable table = _pool.Rent(previous is null ? 4096 : previous.Count + (previous.Count / 32) + 1024);
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var dumper = new ConntrackDumper(_netns);
+            dumper.Dump(KernelPlan.Everything, new TableSink(table));
+        }
+        catch
+        {
+            _pool.Return(table);
+            throw;
+        }
+
+        var snapshot = new Snapshot(table, DateTime.UtcNow, started, previous, Retire);
+        Volatile.Write(ref _lastDumpSeconds, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        lock (_live)
+        {
+            _live.Add(snapshot);
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>The last lease of a snapshot ended: its storage serves the next one.</summary>
+    private void Retire(Snapshot snapshot)
+    {
+        lock (_live)
+        {
+            _live.Remove(snapshot);
+        }
+
+        _pool.Return(snapshot.Table);
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _refresher?.Join(TimeSpan.FromSeconds(5));
+        _pool.Dispose();
+    }
+
+    private sealed class TableSink(SnapshotTable table) : IRecordSink
+    {
+        public bool Accept(in ConntrackRecord record)
+        {
+            table.Add(record);
+            return true;
+        }
+    }
+}
