@@ -113,16 +113,29 @@ internal static unsafe class ConntrackRequests
     /// <summary>Last line of defence: a ctnetlink DELETE without CTA_TUPLE_ORIG flushes the table.</summary>
     internal static void EnsureHasTuple(ReadOnlySpan<byte> message)
     {
+        if (!HasTuple(message))
+        {
+            throw new InvalidOperationException("refusing to send a conntrack request without the entry's tuple");
+        }
+    }
+
+    private static bool HasTuple(ReadOnlySpan<byte> message)
+    {
+        if (message.Length < Netlink.HeaderLength + Netlink.NfgenHeaderLength)
+        {
+            return false;
+        }
+
         var reader = new NetlinkAttributeReader(message[(Netlink.HeaderLength + Netlink.NfgenHeaderLength)..]);
         while (reader.TryRead(out ushort type, out ReadOnlySpan<byte> payload))
         {
             if (type == Cta.TUPLE_ORIG && payload.Length > 0)
             {
-                return;
+                return true;
             }
         }
 
-        throw new InvalidOperationException("refusing to send a conntrack request without the entry's tuple");
+        return false;
     }
 
     /// <summary>An IPCTNL_MSG_CT_GET dump request carrying every filter the kernel can apply itself.</summary>

@@ -32,6 +32,7 @@ internal static partial class Interop
         internal const int EPERM = 1;
         internal const int EACCES = 13;
         internal const int ENOTDIR = 20;
+        internal const int EBADMSG = 74;
         internal const int ENOBUFS = 105;
 
         [StructLayout(LayoutKind.Sequential)]
