@@ -186,21 +186,7 @@ public sealed class MessageMutationTests
     {
         byte[][] single =
         [
-            SyntheticMessages.Build(AddressFamilies.Inet, static b => b
-                .Tuple(IpProtocols.Tcp, "192.168.1.23", 40000, "93.184.216.34", 21)
-                .State(Cta.PROTOINFO_TCP, 3)
-                .U32(Cta.STATUS, 0xe)
-                .U32(Cta.TIMEOUT, 431999)
-                .U32(Cta.MARK, 0xdeadbeef)
-                .U32(Cta.SECMARK, 12)
-                .U32(Cta.USE, 2)
-                .U32(Cta.ID, 4_000_000_000)
-                .U16(Cta.ZONE, 7)
-                .Helper("ftp")
-                .Counters(Cta.COUNTERS_ORIG, 10, 12345, wide: true)
-                .Counters(Cta.COUNTERS_REPLY, 8, 999, wide: false)
-                .Timestamps(1_700_000_000_000_000_000, 1_700_000_123_000_000_000)
-                .Labels([0x01, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x40])),
+            SyntheticMessages.EveryOptionalAttribute(),
             SyntheticMessages.Build(AddressFamilies.Inet6, static b => b
                 .Tuple(IpProtocols.Sctp, "fd00::1", 36412, "fd00::2", 36412).State(Cta.PROTOINFO_SCTP, 3).U32(Cta.ID, 7)),
             SyntheticMessages.Build(AddressFamilies.Inet6, static b => b
