@@ -4,7 +4,6 @@ using System.Text;
 using Pyctd.Conntrack;
 using Pyctd.Output;
 using Pyctd.Tests.Support;
-using Nfct = Pyctd.Interop.Interop.NetfilterConntrack;
 
 namespace Pyctd.Tests.Live;
 

@@ -5,7 +5,6 @@ using System.Text;
 using Pyctd.Conntrack;
 using Pyctd.Domain.Filtering;
 using Pyctd.Domain.Query;
-using Pyctd.Interop;
 using Pyctd.Output;
 
 namespace Pyctd.Cli;
@@ -112,18 +111,17 @@ internal static class ChangeCommand
             return selected.Count == 0 || missing.Length > 0 ? ExitCode.Failure : ExitCode.Success;
         }
 
-        var outcomes = new ChangeOutcome[selected.Count];
-        var errors = new int[selected.Count];
+        var results = new ChangeResult[selected.Count];
         if (selected.Count > 0)
         {
             using var changer = new ConntrackChanger(netns);
-            changer.Apply(selected.Records, change, outcomes, errors);
+            changer.Apply(selected.Records, change, results);
         }
 
-        var report = ChangeReport.From(selected.Records, outcomes, errors, missing);
-        foreach (var (id, errno) in report.Failed)
+        var report = ChangeReport.From(selected.Records, results, missing);
+        foreach (var (id, reason) in report.Failed)
         {
-            Console.Error.WriteLine($"pyctd: connection {id}: {NativeErrors.Describe(errno)}");
+            Console.Error.WriteLine($"pyctd: connection {id}: {reason}");
         }
 
         WriteReport(stdout, report, verb, format);
@@ -180,16 +178,16 @@ internal static class ChangeCommand
 }
 
 /// <summary>The result of a kill/mark/timeout, for the summary line or the JSON object scripts read.</summary>
-internal sealed record ChangeReport(int Matched, int Changed, List<uint> Gone, uint[] Missing, List<(uint Id, int Errno)> Failed)
+internal sealed record ChangeReport(int Matched, int Changed, List<uint> Gone, uint[] Missing, List<(uint Id, string Reason)> Failed)
 {
-    public static ChangeReport From(ReadOnlySpan<ConntrackRecord> records, ChangeOutcome[] outcomes, int[] errors, uint[] missing)
+    public static ChangeReport From(ReadOnlySpan<ConntrackRecord> records, ChangeResult[] results, uint[] missing)
     {
         var gone = new List<uint>();
-        var failed = new List<(uint, int)>();
+        var failed = new List<(uint, string)>();
         int changed = 0;
         for (int i = 0; i < records.Length; i++)
         {
-            switch (outcomes[i])
+            switch (results[i].Outcome)
             {
                 case ChangeOutcome.Changed:
                     changed++;
@@ -198,7 +196,7 @@ internal sealed record ChangeReport(int Matched, int Changed, List<uint> Gone, u
                     gone.Add(records[i].Id);
                     break;
                 default:
-                    failed.Add((records[i].Id, errors[i]));
+                    failed.Add((records[i].Id, results[i].Message));
                     break;
             }
         }
@@ -212,7 +210,7 @@ internal sealed record ChangeReport(int Matched, int Changed, List<uint> Gone, u
         var json = new StringBuilder();
         json.Append("{\"matched\":").Append(Matched).Append(",\"changed\":").Append(Changed);
         json.Append(",\"gone\":[").AppendJoin(',', Gone).Append("],\"missing\":[").AppendJoin(',', Missing).Append(']');
-        json.Append(",\"failed\":[").AppendJoin(',', Failed.Select(f => $"{{\"id\":{f.Id},\"error\":\"{NativeErrors.Describe(f.Errno)}\"}}")).Append("]}");
+        json.Append(",\"failed\":[").AppendJoin(',', Failed.Select(f => $"{{\"id\":{f.Id},\"error\":\"{f.Reason}\"}}")).Append("]}");
         return json.ToString();
     }
 }

@@ -3,18 +3,6 @@ using Pyctd.Interop;
 
 namespace Pyctd.Conntrack;
 
-/// <summary>What became of one selected connection.</summary>
-internal enum ChangeOutcome
-{
-    Changed,
-
-    /// <summary>ENOENT: it vanished (expired, or was deleted) between selection and action.</summary>
-    Gone,
-
-    /// <summary>The kernel refused this one entry (EBUSY, ETIME, ...): see the errno.</summary>
-    Failed,
-}
-
 /// <summary>
 /// Sends deletes or updates for a list of entries over one netlink socket, many requests per
 /// sendmsg, and matches each acknowledgement to its entry by sequence number. One entry that is
@@ -45,17 +33,22 @@ internal sealed class ConntrackChanger : IDisposable
         _sequence = (uint)Environment.TickCount ^ 0x5a5a0000;
     }
 
-    /// <summary>Applies <paramref name="change"/> to every record; <paramref name="outcomes"/> and <paramref name="errors"/> get one slot per record.</summary>
-    public void Apply(ReadOnlySpan<ConntrackRecord> records, in ConnectionChange change, Span<ChangeOutcome> outcomes, Span<int> errors)
+    /// <summary>Applies <paramref name="change"/> to every record; <paramref name="results"/> gets one slot per record.</summary>
+    public void Apply(ReadOnlySpan<ConntrackRecord> records, in ConnectionChange change, Span<ChangeResult> results)
     {
+        if (results.Length < records.Length)
+        {
+            throw new ArgumentException("one result slot per record", nameof(results));
+        }
+
         for (int start = 0; start < records.Length; start += BatchSize)
         {
             int count = Math.Min(BatchSize, records.Length - start);
-            ApplyBatch(records.Slice(start, count), change, outcomes.Slice(start, count), errors.Slice(start, count));
+            ApplyBatch(records.Slice(start, count), change, results.Slice(start, count));
         }
     }
 
-    private void ApplyBatch(ReadOnlySpan<ConntrackRecord> records, in ConnectionChange change, Span<ChangeOutcome> outcomes, Span<int> errors)
+    private void ApplyBatch(ReadOnlySpan<ConntrackRecord> records, in ConnectionChange change, Span<ChangeResult> results)
     {
         uint firstSequence = _sequence + 1;
         Span<byte> send = _sendBuffer.Memory.Span;
@@ -88,15 +81,7 @@ internal sealed class ConntrackChanger : IDisposable
 
                 answered[index] = true;
                 pending--;
-                int errno = message.Errno;
-                errors[index] = errno;
-                outcomes[index] = errno switch
-                {
-                    0 => ChangeOutcome.Changed,
-                    Interop.Interop.Libc.ENOENT => ChangeOutcome.Gone,
-                    Interop.Interop.Libc.EPERM or Interop.Interop.Libc.EACCES => throw NativeErrors.FromErrno(errno, "cannot change the conntrack table"),
-                    _ => ChangeOutcome.Failed,
-                };
+                results[index] = ChangeResult.FromAcknowledgement(message.Errno);
             }
 
             if (reader.Malformed)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Libc = Pyctd.Interop.Interop.Libc;
 
 namespace Pyctd.Conntrack;
 
@@ -15,13 +16,18 @@ internal readonly ref struct NetlinkMessage(ReadOnlySpan<byte> bytes)
 
     public ReadOnlySpan<byte> Payload => Bytes[Netlink.HeaderLength..];
 
-    /// <summary>For NLMSG_ERROR: the positive errno, or 0 for an acknowledgement.</summary>
-    public int Errno => Payload.Length >= 4 ? -MemoryMarshal.Read<int>(Payload) : 0;
+    /// <summary>
+    /// For NLMSG_ERROR: the positive errno, or 0 for an acknowledgement. One too short to hold
+    /// struct nlmsgerr's error field is EBADMSG, never an acknowledgement: read as 0 it would end a
+    /// dump early as if it were complete.
+    /// </summary>
+    public int Errno => Payload.Length >= 4 ? -MemoryMarshal.Read<int>(Payload) : Libc.EBADMSG;
 }
 
 /// <summary>
 /// Walks the netlink messages of one received datagram (nlmsghdr, 4-byte aligned). A length that
-/// does not fit is reported as <see cref="Malformed"/> and ends the walk: nothing is read past the end.
+/// does not fit, or bytes left over too few for a header, are reported as <see cref="Malformed"/>
+/// and end the walk: nothing is read past the end.
 /// </summary>
 internal ref struct NetlinkMessageReader(ReadOnlySpan<byte> datagram)
 {
@@ -34,6 +40,9 @@ internal ref struct NetlinkMessageReader(ReadOnlySpan<byte> datagram)
         message = default;
         if (_remaining.Length < Netlink.HeaderLength)
         {
+            // Messages are padded to 4 bytes, so a whole datagram never ends in part of a header.
+            Malformed |= !_remaining.IsEmpty;
+            _remaining = default;
             return false;
         }
 

@@ -1,5 +1,3 @@
-using Pyctd.Interop;
-
 namespace Pyctd.Conntrack;
 
 /// <summary>

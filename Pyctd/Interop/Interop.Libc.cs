@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Pyctd.Interop;
 
@@ -31,6 +32,7 @@ internal static partial class Interop
         internal const int EPERM = 1;
         internal const int EACCES = 13;
         internal const int ENOTDIR = 20;
+        internal const int EBADMSG = 74;
         internal const int ENOBUFS = 105;
 
         [StructLayout(LayoutKind.Sequential)]
@@ -42,32 +44,32 @@ internal static partial class Interop
             public uint Groups;
         }
 
+        // Descriptors we own go in and out as SafeHandles, so none is closed while a call still uses it.
         [LibraryImport(Libraries.Libc, EntryPoint = "socket", SetLastError = true)]
-        internal static partial int Socket(int domain, int type, int protocol);
+        internal static partial SafeNetlinkSocketHandle Socket(int domain, int type, int protocol);
 
         [LibraryImport(Libraries.Libc, EntryPoint = "bind", SetLastError = true)]
-        internal static partial int Bind(int fd, SockaddrNetlink* address, uint addressLength);
+        internal static partial int Bind(SafeHandle fd, SockaddrNetlink* address, uint addressLength);
 
-        [LibraryImport(Libraries.Libc, EntryPoint = "getsockname", SetLastError = true)]
-        internal static partial int GetSockName(int fd, SockaddrNetlink* address, uint* addressLength);
-
-        [LibraryImport(Libraries.Libc, EntryPoint = "setsockopt", SetLastError = true)]
-        internal static partial int SetSockOpt(int fd, int level, int name, void* value, uint valueLength);
+        /// <summary>No SetLastError: the options pyctd sets are best effort, and nobody reads why one failed.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "setsockopt")]
+        internal static partial int SetSockOpt(SafeHandle fd, int level, int name, void* value, uint valueLength);
 
         [LibraryImport(Libraries.Libc, EntryPoint = "send", SetLastError = true)]
-        internal static partial nint Send(int fd, void* buffer, nuint length, int flags);
+        internal static partial nint Send(SafeHandle fd, void* buffer, nuint length, int flags);
 
         [LibraryImport(Libraries.Libc, EntryPoint = "recv", SetLastError = true)]
-        internal static partial nint Receive(int fd, void* buffer, nuint length, int flags);
+        internal static partial nint Receive(SafeHandle fd, void* buffer, nuint length, int flags);
 
         [LibraryImport(Libraries.Libc, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-        internal static partial int Open(string path, int flags);
+        internal static partial SafeFileHandle Open(string path, int flags);
 
-        [LibraryImport(Libraries.Libc, EntryPoint = "close", SetLastError = true)]
+        /// <summary>Only SafeHandle.ReleaseHandle calls this, and it has nowhere to report errno.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "close")]
         internal static partial int Close(int fd);
 
         [LibraryImport(Libraries.Libc, EntryPoint = "setns", SetLastError = true)]
-        internal static partial int SetNs(int fd, int nsType);
+        internal static partial int SetNs(SafeHandle fd, int nsType);
 
         /// <summary>time(2): glibc answers from the coarse real-time clock, which can lag the precise one by a tick.</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "time")]
@@ -83,8 +85,5 @@ internal static partial class Interop
 
         [LibraryImport(Libraries.Libc, EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
         internal static partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
-
-        [LibraryImport(Libraries.Libc, EntryPoint = "strerror")]
-        internal static partial byte* StrError(int errno);
     }
 }

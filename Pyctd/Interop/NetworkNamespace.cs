@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
 namespace Pyctd.Interop;
 
 /// <summary>
@@ -19,54 +22,42 @@ internal static class NetworkNamespace
             return action();
         }
 
-        int original = Interop.Libc.Open("/proc/thread-self/ns/net", Interop.Libc.O_RDONLY | Interop.Libc.O_CLOEXEC);
-        if (original < 0)
+        using SafeFileHandle original = Interop.Libc.Open("/proc/thread-self/ns/net", Interop.Libc.O_RDONLY | Interop.Libc.O_CLOEXEC);
+        if (original.IsInvalid)
         {
             throw NativeErrors.LastError("cannot open the current network namespace");
         }
 
-        try
+        using (SafeFileHandle target = Interop.Libc.Open(PathOf(name), Interop.Libc.O_RDONLY | Interop.Libc.O_CLOEXEC))
         {
-            int target = Interop.Libc.Open(PathOf(name), Interop.Libc.O_RDONLY | Interop.Libc.O_CLOEXEC);
-            if (target < 0)
+            if (target.IsInvalid)
             {
-                int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                int errno = Marshal.GetLastPInvokeError();
                 throw errno == Interop.Libc.ENOENT
                     ? new PyctdException(ExitCode.Failure, $"no such network namespace: {name} (see 'ip netns list')")
                     : NativeErrors.FromErrno(errno, $"cannot open network namespace {name}");
             }
 
-            try
+            if (Interop.Libc.SetNs(target, Interop.Libc.CLONE_NEWNET) != 0)
             {
-                if (Interop.Libc.SetNs(target, Interop.Libc.CLONE_NEWNET) != 0)
-                {
-                    int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-                    throw errno is Interop.Libc.EPERM
-                        ? new PyctdException(ExitCode.Permission, $"cannot enter network namespace {name}: needs CAP_SYS_ADMIN (run as root)")
-                        : NativeErrors.FromErrno(errno, $"cannot enter network namespace {name}");
-                }
+                int errno = Marshal.GetLastPInvokeError();
+                throw errno is Interop.Libc.EPERM
+                    ? new PyctdException(ExitCode.Permission, $"cannot enter network namespace {name}: needs CAP_SYS_ADMIN (run as root)")
+                    : NativeErrors.FromErrno(errno, $"cannot enter network namespace {name}");
             }
-            finally
-            {
-                Interop.Libc.Close(target);
-            }
+        }
 
-            try
-            {
-                return action();
-            }
-            finally
-            {
-                // Failing to return would leave this thread in the wrong namespace for good: fatal.
-                if (Interop.Libc.SetNs(original, Interop.Libc.CLONE_NEWNET) != 0)
-                {
-                    Environment.FailFast("pyctd: cannot return to the original network namespace");
-                }
-            }
+        try
+        {
+            return action();
         }
         finally
         {
-            Interop.Libc.Close(original);
+            // Failing to return would leave this thread in the wrong namespace for good: fatal.
+            if (Interop.Libc.SetNs(original, Interop.Libc.CLONE_NEWNET) != 0)
+            {
+                Environment.FailFast("pyctd: cannot return to the original network namespace");
+            }
         }
     }
 }

@@ -149,14 +149,13 @@ internal sealed class ConntrackService(
         };
 
         ConntrackRecord[] target = Find(session, [id]);
-        int errno = 0;
-        ChangeOutcome outcome = target.Length == 0 ? ChangeOutcome.Gone : Apply(target, change, out errno)[0];
-        audit($"change user={Quote(session.User)} from={client} id={id} {field}={value} result={outcome.ToString().ToLowerInvariant()}");
-        return outcome switch
+        ChangeResult result = target.Length == 0 ? ChangeResult.Gone : ApplyEach(target, change)[0];
+        audit($"change user={Quote(session.User)} from={client} id={id} {field}={value} result={result.Outcome.ToString().ToLowerInvariant()}");
+        return result.Outcome switch
         {
             ChangeOutcome.Changed => MethodResult.True,
             ChangeOutcome.Gone => throw new XmlRpcFault(XmlRpcFault.NoSuchConnection, $"no such connection: {id}"),
-            _ => throw new XmlRpcFault(XmlRpcFault.KernelRefused, $"the kernel refused: {Interop.NativeErrors.Describe(errno)}"),
+            _ => throw new XmlRpcFault(XmlRpcFault.KernelRefused, $"the kernel refused: {result.Message}"),
         };
     }
 
@@ -339,22 +338,21 @@ internal sealed class ConntrackService(
         }
     }
 
-    private ChangeOutcome[] Apply(ConntrackRecord[] records, in ConnectionChange change) => Apply(records, change, out _);
+    private ChangeOutcome[] Apply(ConntrackRecord[] records, in ConnectionChange change) =>
+        Array.ConvertAll(ApplyEach(records, change), static result => result.Outcome);
 
-    private ChangeOutcome[] Apply(ConntrackRecord[] records, in ConnectionChange change, out int firstErrno)
+    private ChangeResult[] ApplyEach(ConntrackRecord[] records, in ConnectionChange change)
     {
-        var outcomes = new ChangeOutcome[records.Length];
-        var errors = new int[records.Length];
+        var results = new ChangeResult[records.Length];
         using (var changer = new ConntrackChanger(settings.Netns))
         {
-            changer.Apply(records, change, outcomes, errors);
+            changer.Apply(records, change, results);
         }
 
-        firstErrno = errors.FirstOrDefault(static e => e != 0);
         // Every session's next view shows what the kernel now has: changed entries updated, vanished ones hidden.
-        snapshots.Apply(records.Where((_, i) => outcomes[i] == ChangeOutcome.Changed).ToArray(), change);
-        snapshots.Apply(records.Where((_, i) => outcomes[i] == ChangeOutcome.Gone).ToArray(), ConnectionChange.Delete);
-        return outcomes;
+        snapshots.Apply(records.Where((_, i) => results[i].Outcome == ChangeOutcome.Changed).ToArray(), change);
+        snapshots.Apply(records.Where((_, i) => results[i].Outcome == ChangeOutcome.Gone).ToArray(), ConnectionChange.Delete);
+        return results;
     }
 
     private static void RequireWritable(Session session)

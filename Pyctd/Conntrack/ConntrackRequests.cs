@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using Pyctd.Conntrack;
+using Pyctd.Interop;
+using Nfct = Pyctd.Interop.Interop.NetfilterConntrack;
 
-namespace Pyctd.Interop;
+namespace Pyctd.Conntrack;
 
 /// <summary>Builds ctnetlink requests; libnetfilter_conntrack writes what it knows how to, pyctd the rest.</summary>
 internal static unsafe class ConntrackRequests
@@ -23,36 +24,31 @@ internal static unsafe class ConntrackRequests
         var message = new NetlinkMessageWriter(
             buffer, Netlink.CtMessage(type), Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, sequence, record.Family);
 
-        nint ct = Interop.NetfilterConntrack.nfct_new();
-        if (ct == 0)
+        using (SafeConntrackHandle ct = Nfct.nfct_new())
         {
-            throw new OutOfMemoryException("nfct_new");
-        }
+            if (ct.IsInvalid)
+            {
+                throw new OutOfMemoryException("nfct_new");
+            }
 
-        try
-        {
             SetTuple(ct, record);
             switch (change.Kind)
             {
                 case ChangeKind.Mark:
-                    Interop.NetfilterConntrack.nfct_set_attr_u32(ct, Interop.NetfilterConntrack.ATTR_MARK, change.Value);
+                    Nfct.nfct_set_attr_u32(ct, Nfct.ATTR_MARK, change.Value);
                     break;
                 case ChangeKind.Timeout:
-                    Interop.NetfilterConntrack.nfct_set_attr_u32(ct, Interop.NetfilterConntrack.ATTR_TIMEOUT, change.Value);
+                    Nfct.nfct_set_attr_u32(ct, Nfct.ATTR_TIMEOUT, change.Value);
                     break;
             }
 
             fixed (byte* nlh = buffer)
             {
-                if (Interop.NetfilterConntrack.nfct_nlmsg_build(nlh, ct) != 0)
+                if (Nfct.nfct_nlmsg_build(nlh, ct) != 0)
                 {
                     throw NativeErrors.LastError("nfct_nlmsg_build");
                 }
             }
-        }
-        finally
-        {
-            Interop.NetfilterConntrack.nfct_destroy(ct);
         }
 
         // nfct_nlmsg_build never emits CTA_ID; with it a delete cannot hit a newer entry that reuses the tuple.
@@ -68,64 +64,77 @@ internal static unsafe class ConntrackRequests
     }
 
     /// <summary>The original tuple and zones: what the kernel looks the entry up by.</summary>
-    private static void SetTuple(nint ct, in ConntrackRecord record)
+    private static void SetTuple(SafeConntrackHandle ct, in ConntrackRecord record)
     {
-        Interop.NetfilterConntrack.nfct_set_attr_u8(ct, Interop.NetfilterConntrack.ATTR_ORIG_L3PROTO, record.Family);
-        Interop.NetfilterConntrack.nfct_set_attr_u8(ct, Interop.NetfilterConntrack.ATTR_ORIG_L4PROTO, record.Protocol);
+        Nfct.nfct_set_attr_u8(ct, Nfct.ATTR_ORIG_L3PROTO, record.Family);
+        Nfct.nfct_set_attr_u8(ct, Nfct.ATTR_ORIG_L4PROTO, record.Protocol);
         ReadOnlySpan<byte> source = record.Original.Source;
         ReadOnlySpan<byte> destination = record.Original.Destination;
         if (record.Family == AddressFamilies.Inet6)
         {
             fixed (byte* src = source, dst = destination)
             {
-                Interop.NetfilterConntrack.nfct_set_attr(ct, Interop.NetfilterConntrack.ATTR_ORIG_IPV6_SRC, src);
-                Interop.NetfilterConntrack.nfct_set_attr(ct, Interop.NetfilterConntrack.ATTR_ORIG_IPV6_DST, dst);
+                Nfct.nfct_set_attr(ct, Nfct.ATTR_ORIG_IPV6_SRC, src);
+                Nfct.nfct_set_attr(ct, Nfct.ATTR_ORIG_IPV6_DST, dst);
             }
         }
         else
         {
             // The library takes IPv4 addresses and ports in network order, as the kernel sent them.
-            Interop.NetfilterConntrack.nfct_set_attr_u32(ct, Interop.NetfilterConntrack.ATTR_ORIG_IPV4_SRC, MemoryMarshal.Read<uint>(source));
-            Interop.NetfilterConntrack.nfct_set_attr_u32(ct, Interop.NetfilterConntrack.ATTR_ORIG_IPV4_DST, MemoryMarshal.Read<uint>(destination));
+            Nfct.nfct_set_attr_u32(ct, Nfct.ATTR_ORIG_IPV4_SRC, MemoryMarshal.Read<uint>(source));
+            Nfct.nfct_set_attr_u32(ct, Nfct.ATTR_ORIG_IPV4_DST, MemoryMarshal.Read<uint>(destination));
         }
 
         if (IpProtocols.IsIcmp(record.Protocol))
         {
-            Interop.NetfilterConntrack.nfct_set_attr_u8(ct, Interop.NetfilterConntrack.ATTR_ICMP_TYPE, record.Original.IcmpType);
-            Interop.NetfilterConntrack.nfct_set_attr_u8(ct, Interop.NetfilterConntrack.ATTR_ICMP_CODE, record.Original.IcmpCode);
-            Interop.NetfilterConntrack.nfct_set_attr_u16(ct, Interop.NetfilterConntrack.ATTR_ICMP_ID, BinaryPrimitives.ReverseEndianness(record.Original.IcmpId));
+            Nfct.nfct_set_attr_u8(ct, Nfct.ATTR_ICMP_TYPE, record.Original.IcmpType);
+            Nfct.nfct_set_attr_u8(ct, Nfct.ATTR_ICMP_CODE, record.Original.IcmpCode);
+            Nfct.nfct_set_attr_u16(ct, Nfct.ATTR_ICMP_ID, BinaryPrimitives.ReverseEndianness(record.Original.IcmpId));
         }
         else if (IpProtocols.HasPorts(record.Protocol) || record.Protocol == IpProtocols.Gre)
         {
-            Interop.NetfilterConntrack.nfct_set_attr_u16(ct, Interop.NetfilterConntrack.ATTR_ORIG_PORT_SRC, BinaryPrimitives.ReverseEndianness(record.Original.SourcePort));
-            Interop.NetfilterConntrack.nfct_set_attr_u16(ct, Interop.NetfilterConntrack.ATTR_ORIG_PORT_DST, BinaryPrimitives.ReverseEndianness(record.Original.DestinationPort));
+            Nfct.nfct_set_attr_u16(ct, Nfct.ATTR_ORIG_PORT_SRC, BinaryPrimitives.ReverseEndianness(record.Original.SourcePort));
+            Nfct.nfct_set_attr_u16(ct, Nfct.ATTR_ORIG_PORT_DST, BinaryPrimitives.ReverseEndianness(record.Original.DestinationPort));
         }
 
         if (record.Has(RecordFields.OrigZone))
         {
-            Interop.NetfilterConntrack.nfct_set_attr_u16(ct, Interop.NetfilterConntrack.ATTR_ORIG_ZONE, record.Original.Zone);
+            Nfct.nfct_set_attr_u16(ct, Nfct.ATTR_ORIG_ZONE, record.Original.Zone);
         }
 
         // The kernel looks the tuple up in this zone; without it an entry of zone 7 is "not found".
         if (record.Has(RecordFields.Zone))
         {
-            Interop.NetfilterConntrack.nfct_set_attr_u16(ct, Interop.NetfilterConntrack.ATTR_ZONE, record.Zone);
+            Nfct.nfct_set_attr_u16(ct, Nfct.ATTR_ZONE, record.Zone);
         }
     }
 
     /// <summary>Last line of defence: a ctnetlink DELETE without CTA_TUPLE_ORIG flushes the table.</summary>
-    private static void EnsureHasTuple(ReadOnlySpan<byte> message)
+    internal static void EnsureHasTuple(ReadOnlySpan<byte> message)
     {
+        if (!HasTuple(message))
+        {
+            throw new InvalidOperationException("refusing to send a conntrack request without the entry's tuple");
+        }
+    }
+
+    private static bool HasTuple(ReadOnlySpan<byte> message)
+    {
+        if (message.Length < Netlink.HeaderLength + Netlink.NfgenHeaderLength)
+        {
+            return false;
+        }
+
         var reader = new NetlinkAttributeReader(message[(Netlink.HeaderLength + Netlink.NfgenHeaderLength)..]);
         while (reader.TryRead(out ushort type, out ReadOnlySpan<byte> payload))
         {
             if (type == Cta.TUPLE_ORIG && payload.Length > 0)
             {
-                return;
+                return true;
             }
         }
 
-        throw new InvalidOperationException("refusing to send a conntrack request without the entry's tuple");
+        return false;
     }
 
     /// <summary>An IPCTNL_MSG_CT_GET dump request carrying every filter the kernel can apply itself.</summary>
@@ -154,34 +163,27 @@ internal static unsafe class ConntrackRequests
     /// <summary>CTA_MARK/CTA_MARK_MASK and CTA_STATUS/CTA_STATUS_MASK through nfct_nlmsg_build_filter.</summary>
     private static void AppendLibraryFilter(Span<byte> buffer, in DumpQuery query)
     {
-        nint filter = Interop.NetfilterConntrack.nfct_filter_dump_create();
-        if (filter == 0)
+        using SafeFilterDumpHandle filter = Nfct.nfct_filter_dump_create();
+        if (filter.IsInvalid)
         {
             throw new OutOfMemoryException("nfct_filter_dump_create");
         }
 
-        try
+        if (query.Mark is uint mark)
         {
-            if (query.Mark is uint mark)
-            {
-                var value = new Interop.NetfilterConntrack.nfct_filter_dump_mark { val = mark, mask = query.MarkMask };
-                Interop.NetfilterConntrack.nfct_filter_dump_set_attr(filter, Interop.NetfilterConntrack.NFCT_FILTER_DUMP_MARK, &value);
-            }
-
-            if (query.Status != 0)
-            {
-                var value = new Interop.NetfilterConntrack.nfct_filter_dump_mark { val = query.Status, mask = query.Status };
-                Interop.NetfilterConntrack.nfct_filter_dump_set_attr(filter, Interop.NetfilterConntrack.NFCT_FILTER_DUMP_STATUS, &value);
-            }
-
-            fixed (byte* nlh = buffer)
-            {
-                Interop.NetfilterConntrack.nfct_nlmsg_build_filter(nlh, filter);
-            }
+            var value = new Nfct.nfct_filter_dump_mark { val = mark, mask = query.MarkMask };
+            Nfct.nfct_filter_dump_set_attr(filter, Nfct.NFCT_FILTER_DUMP_MARK, &value);
         }
-        finally
+
+        if (query.Status != 0)
         {
-            Interop.NetfilterConntrack.nfct_filter_dump_destroy(filter);
+            var value = new Nfct.nfct_filter_dump_mark { val = query.Status, mask = query.Status };
+            Nfct.nfct_filter_dump_set_attr(filter, Nfct.NFCT_FILTER_DUMP_STATUS, &value);
+        }
+
+        fixed (byte* nlh = buffer)
+        {
+            Nfct.nfct_nlmsg_build_filter(nlh, filter);
         }
     }
 

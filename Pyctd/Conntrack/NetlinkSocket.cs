@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
+using Pyctd.Interop;
+using Libc = Pyctd.Interop.Interop.Libc;
 
-namespace Pyctd.Interop;
+namespace Pyctd.Conntrack;
 
 /// <summary>
 /// A NETLINK_NETFILTER socket that pyctd owns (rather than libnetfilter_conntrack's nfct_handle), so
@@ -17,15 +19,16 @@ internal sealed unsafe class NetlinkSocket : IDisposable
 
     private static NetlinkSocket OpenHere()
     {
-        int fd = Interop.Libc.Socket(Interop.Libc.AF_NETLINK, Interop.Libc.SOCK_RAW | Interop.Libc.SOCK_CLOEXEC, Interop.Libc.NETLINK_NETFILTER);
-        if (fd < 0)
+        SafeNetlinkSocketHandle handle = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_NETFILTER);
+        if (handle.IsInvalid)
         {
-            throw NativeErrors.LastError("cannot open a netlink socket");
+            var error = NativeErrors.LastError("cannot open a netlink socket");
+            handle.Dispose();
+            throw error;
         }
 
-        var handle = new SafeNetlinkSocketHandle(fd);
-        var address = new Interop.Libc.SockaddrNetlink { Family = Interop.Libc.AF_NETLINK };
-        if (Interop.Libc.Bind(fd, &address, (uint)sizeof(Interop.Libc.SockaddrNetlink)) != 0)
+        var address = new Libc.SockaddrNetlink { Family = Libc.AF_NETLINK };
+        if (Libc.Bind(handle, &address, (uint)sizeof(Libc.SockaddrNetlink)) != 0)
         {
             var error = NativeErrors.LastError("cannot bind the netlink socket");
             handle.Dispose();
@@ -34,22 +37,22 @@ internal sealed unsafe class NetlinkSocket : IDisposable
 
         var socket = new NetlinkSocket(handle);
         // Error replies carry only the header of our request, and an explanation where the kernel has one.
-        socket.TrySetOption(Interop.Libc.SOL_NETLINK, Interop.Libc.NETLINK_CAP_ACK, 1);
-        socket.TrySetOption(Interop.Libc.SOL_NETLINK, Interop.Libc.NETLINK_EXT_ACK, 1);
+        socket.TrySetOption(Libc.SOL_NETLINK, Libc.NETLINK_CAP_ACK, 1);
+        socket.TrySetOption(Libc.SOL_NETLINK, Libc.NETLINK_EXT_ACK, 1);
         return socket;
     }
 
     /// <summary>Raises the receive buffer (SO_RCVBUFFORCE as root, else SO_RCVBUF) so bursts of acks are not dropped.</summary>
     public void SetReceiveBufferSize(int bytes)
     {
-        if (!TrySetOption(Interop.Libc.SOL_SOCKET, Interop.Libc.SO_RCVBUFFORCE, bytes))
+        if (!TrySetOption(Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, bytes))
         {
-            TrySetOption(Interop.Libc.SOL_SOCKET, Interop.Libc.SO_RCVBUF, bytes);
+            TrySetOption(Libc.SOL_SOCKET, Libc.SO_RCVBUF, bytes);
         }
     }
 
     private bool TrySetOption(int level, int name, int value) =>
-        Interop.Libc.SetSockOpt(_handle.Descriptor, level, name, &value, sizeof(int)) == 0;
+        Libc.SetSockOpt(_handle, level, name, &value, sizeof(int)) == 0;
 
     public void Send(ReadOnlySpan<byte> message)
     {
@@ -57,13 +60,13 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         {
             while (true)
             {
-                nint sent = Interop.Libc.Send(_handle.Descriptor, data, (nuint)message.Length, 0);
+                nint sent = Libc.Send(_handle, data, (nuint)message.Length, 0);
                 if (sent >= 0)
                 {
                     return;
                 }
 
-                if (Marshal.GetLastPInvokeError() != Interop.Libc.EINTR)
+                if (Marshal.GetLastPInvokeError() != Libc.EINTR)
                 {
                     throw NativeErrors.LastError("netlink send failed");
                 }
@@ -79,7 +82,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
             while (true)
             {
                 // MSG_TRUNC makes recv report the datagram's real size, so a batch that did not fit is an error, not silent loss.
-                nint received = Interop.Libc.Receive(_handle.Descriptor, data, (nuint)buffer.Length, Interop.Libc.MSG_TRUNC);
+                nint received = Libc.Receive(_handle, data, (nuint)buffer.Length, Libc.MSG_TRUNC);
                 if (received > buffer.Length)
                 {
                     throw new PyctdException(ExitCode.Failure, $"netlink message of {received} bytes does not fit the {buffer.Length}-byte receive buffer");
@@ -91,12 +94,12 @@ internal sealed unsafe class NetlinkSocket : IDisposable
                 }
 
                 int errno = Marshal.GetLastPInvokeError();
-                if (errno == Interop.Libc.EINTR)
+                if (errno == Libc.EINTR)
                 {
                     continue;
                 }
 
-                throw errno == Interop.Libc.ENOBUFS
+                throw errno == Libc.ENOBUFS
                     ? new PyctdException(ExitCode.Failure, "netlink receive buffer overrun: the kernel dropped messages (ENOBUFS)")
                     : NativeErrors.FromErrno(errno, "netlink receive failed");
             }
