@@ -16,8 +16,8 @@ public sealed class DumpAllocationTests(SharedLab shared)
 {
     /// <summary>
     /// A fixed cost per dump: the receive thread, its semaphores, the namespace's file (under 1 KiB
-    /// measured). The lab's 12,000 entries come in more than a hundred batches of 32 KiB, so one 24-byte
-    /// object per entry (288,000 bytes) breaks the budget many times over, and one of 160 bytes per batch does too.
+    /// measured). One 24-byte object per entry of the lab's 12,000 (288,000 bytes) breaks it many
+    /// times over; so does anything sizeable per 32 KiB batch.
     /// </summary>
     private const long Budget = 16 * 1024;
 
