@@ -100,6 +100,8 @@ internal sealed class TableWriter(OutputBuffer output, bool header) : IRecordWri
 /// <summary>Byte counts the way `ls -h` shows them: 999, 1.2K, 12K, 3.4M (powers of 1024).</summary>
 internal static class HumanBytes
 {
+    private const int MaxUnit = 5; // "KMGTPE"[5] = E: 2^64 bytes is 16E
+
     public static int Format(ulong bytes, Span<byte> destination)
     {
         if (bytes < 1024)
@@ -108,28 +110,40 @@ internal static class HumanBytes
             return plain;
         }
 
-        ReadOnlySpan<byte> units = "KMGTPE"u8;
-        double value = bytes;
-        int unit = -1;
-        while (value >= 1024 && unit < units.Length - 1)
+        int unit = 0;
+        while (unit < MaxUnit && bytes >> (10 * (unit + 2)) != 0)
         {
-            value /= 1024;
             unit++;
         }
 
-        // One decimal below 10, like ls -h; rounding up to 10.0 shows as "10".
-        double rounded = Math.Round(value, 1, MidpointRounding.AwayFromZero);
-        int written;
-        if (rounded < 10)
+        // Integer arithmetic, rounded half up: a double cannot hold counts above 2^53 exactly, and
+        // the unit is chosen after rounding, so 1048575 bytes (1023.999K) reads 1.0M, not "1024K".
+        ulong whole = Rounded(bytes, 10 * (unit + 1), 1);
+        if (whole >= 1024 && unit < MaxUnit)
         {
-            Utf8Formatter.TryFormat((decimal)rounded, destination, out written, new System.Buffers.StandardFormat('F', 1));
+            unit++;
+        }
+
+        int shift = 10 * (unit + 1);
+        ulong tenths = Rounded(bytes, shift, 10);
+        int written;
+        if (tenths < 100)
+        {
+            // One decimal below 10, like ls -h; 9.95 and up rounds to 10 and shows as "10".
+            Utf8Formatter.TryFormat(tenths / 10, destination, out written);
+            destination[written++] = (byte)'.';
+            destination[written++] = (byte)('0' + (int)(tenths % 10));
         }
         else
         {
-            Utf8Formatter.TryFormat((ulong)Math.Round(value, MidpointRounding.AwayFromZero), destination, out written);
+            Utf8Formatter.TryFormat(Rounded(bytes, shift, 1), destination, out written);
         }
 
-        destination[written] = units[unit];
+        destination[written] = "KMGTPE"u8[unit];
         return written + 1;
     }
+
+    /// <summary>bytes * scale / 2^shift, rounded half up, without overflow.</summary>
+    private static ulong Rounded(ulong bytes, int shift, uint scale) =>
+        (ulong)((((UInt128)bytes * scale) + (UInt128.One << (shift - 1))) >> shift);
 }
