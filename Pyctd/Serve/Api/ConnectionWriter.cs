@@ -1,84 +1,89 @@
-using System.Globalization;
 using Pyctd.Conntrack;
-using Pyctd.Output;
-using Pyctd.Serve.XmlRpc;
+using Pyctd.Domain.Fields;
 
 namespace Pyctd.Serve.Api;
 
 /// <summary>
-/// Writes one connection struct of view(): the original's fields (id as a string, since ids are
+/// The fields of one connection struct of view(): the original's (id as a string, since ids are
 /// u32 and XML-RPC ints are signed 32-bit; orig_ipv4_src/dst as PHP's ip2long integers) and ours.
+/// Written through <see cref="IFieldWriter"/>, the interface the field catalog will write every
+/// format through, until the catalog writes these rows itself.
 /// </summary>
 internal static class ConnectionWriter
 {
-    public static void Write(IXmlRpcOutput writer, Snapshot snapshot, int index)
+    /// <summary>
+    /// Writes the members only: the caller opens and closes the row (an XML-RPC struct, a JSON
+    /// object). Generic, so a ref struct writer works and a class writer costs no boxing.
+    /// </summary>
+    public static void Write<TWriter>(ref TWriter writer, Snapshot snapshot, int index)
+        where TWriter : IFieldWriter, allows ref struct
     {
         ref readonly ConntrackRecord record = ref snapshot[index];
-        Span<byte> text = stackalloc byte[AddressText.MaxLength];
 
-        writer.BeginStruct();
-        writer.Member("id", record.Id.ToString(CultureInfo.InvariantCulture));
-        writer.Member("family", ViewField.Text(ConntrackNames.FamilyUtf8(record.Family)));
-        writer.Member("proto", ViewField.Text(ConntrackNames.ProtocolUtf8(record.Protocol)));
-        writer.Member("orig_l3proto", record.Family);
-        writer.Member("orig_l4proto", record.Protocol);
-        writer.Member("orig_src", Address(record, record.Original.Source, text));
-        writer.Member("orig_dst", Address(record, record.Original.Destination, text));
-        writer.Member("repl_src", Address(record, record.Reply.Source, text));
-        writer.Member("repl_dst", Address(record, record.Reply.Destination, text));
+        writer.Id("id"u8, record.Id);
+        writer.Text("family"u8, ConntrackNames.FamilyUtf8(record.Family));
+        writer.Text("proto"u8, ConntrackNames.ProtocolUtf8(record.Protocol));
+        writer.Number("orig_l3proto"u8, record.Family);
+        writer.Number("orig_l4proto"u8, record.Protocol);
+        writer.Address("orig_src"u8, record.Family, record.Original.Source);
+        writer.Address("orig_dst"u8, record.Family, record.Original.Destination);
+        writer.Address("repl_src"u8, record.Family, record.Reply.Source);
+        writer.Address("repl_dst"u8, record.Family, record.Reply.Destination);
         if (record.Family == AddressFamilies.Inet)
         {
-            writer.Member("orig_ipv4_src", ViewField.Ip2Long(record.Original.Source));
-            writer.Member("orig_ipv4_dst", ViewField.Ip2Long(record.Original.Destination));
+            writer.Number("orig_ipv4_src"u8, (ulong)ViewField.Ip2Long(record.Original.Source));
+            writer.Number("orig_ipv4_dst"u8, (ulong)ViewField.Ip2Long(record.Original.Destination));
         }
 
         if (IpProtocols.HasPorts(record.Protocol))
         {
-            writer.Member("orig_port_src", record.Original.SourcePort);
-            writer.Member("orig_port_dst", record.Original.DestinationPort);
-            writer.Member("repl_port_src", record.Reply.SourcePort);
-            writer.Member("repl_port_dst", record.Reply.DestinationPort);
+            writer.Number("orig_port_src"u8, record.Original.SourcePort);
+            writer.Number("orig_port_dst"u8, record.Original.DestinationPort);
+            writer.Number("repl_port_src"u8, record.Reply.SourcePort);
+            writer.Number("repl_port_dst"u8, record.Reply.DestinationPort);
         }
         else if (IpProtocols.IsIcmp(record.Protocol))
         {
-            writer.Member("icmp_type", record.Original.IcmpType);
-            writer.Member("icmp_code", record.Original.IcmpCode);
-            writer.Member("icmp_id", record.Original.IcmpId);
+            writer.Number("icmp_type"u8, record.Original.IcmpType);
+            writer.Number("icmp_code"u8, record.Original.IcmpCode);
+            writer.Number("icmp_id"u8, record.Original.IcmpId);
         }
 
-        // XML-RPC has no null that every client reads: a protocol without states has state "".
-        writer.Member("state", ViewField.Text(ConntrackNames.StateUtf8(record)));
-        writer.BeginMember("status");
-        writer.BeginArray();
+        ReadOnlySpan<byte> state = ConntrackNames.StateUtf8(record);
+        if (state.IsEmpty)
+        {
+            writer.Missing("state"u8);
+        }
+        else
+        {
+            writer.Text("state"u8, state);
+        }
+
+        writer.BeginList("status"u8);
         for (int bit = 0; bit < ConntrackNames.StatusFlagCount; bit++)
         {
             if ((record.Status & (1u << bit)) != 0)
             {
-                writer.String(ConntrackNames.StatusFlags[bit]);
+                writer.ListText(ConntrackNames.StatusFlagUtf8(bit));
             }
         }
 
-        writer.EndArray();
-        writer.EndMember();
-        writer.Member("mark", record.Mark);
-        writer.Member("zone", record.Zone);
-        writer.Member("timeout", record.Timeout);
-        writer.Member("use", record.Use);
+        writer.EndList();
+        writer.Number("mark"u8, record.Mark);
+        writer.Number("zone"u8, record.Zone);
+        writer.Number("timeout"u8, record.Timeout);
+        writer.Number("use"u8, record.Use);
         if (snapshot.Accounting)
         {
             Rates rates = snapshot.RatesOf(index);
-            writer.Member("orig_packets", (long)record.OriginalCounters.Packets);
-            writer.Member("orig_bytes", (long)record.OriginalCounters.Bytes);
-            writer.Member("repl_packets", (long)record.ReplyCounters.Packets);
-            writer.Member("repl_bytes", (long)record.ReplyCounters.Bytes);
-            writer.Member("orig_rate", rates.Original);
-            writer.Member("repl_rate", rates.Reply);
-            writer.Member("rate", rates.Total);
+            writer.Number("orig_packets"u8, record.OriginalCounters.Packets);
+            writer.Number("orig_bytes"u8, record.OriginalCounters.Bytes);
+            writer.Number("repl_packets"u8, record.ReplyCounters.Packets);
+            writer.Number("repl_bytes"u8, record.ReplyCounters.Bytes);
+            // Rates are never negative: a counter that went down (a reused id) has rate 0.
+            writer.Number("orig_rate"u8, (ulong)rates.Original);
+            writer.Number("repl_rate"u8, (ulong)rates.Reply);
+            writer.Number("rate"u8, (ulong)rates.Total);
         }
-
-        writer.EndStruct();
     }
-
-    private static string Address(in ConntrackRecord record, in AddressBytes address, Span<byte> scratch) =>
-        ViewField.Text(scratch[..AddressText.Format(record.Family, address, scratch)]);
 }
