@@ -21,6 +21,19 @@ public sealed class FieldCatalogTests
         return Encoding.UTF8.GetString(buffer, 0, json.Finish());
     }
 
+    /// <summary>One view() row as the server writes it, read back by our XML-RPC reader.</summary>
+    private static XmlRpcValue XmlRpcRow(in ConntrackRecord record, in Rates rates)
+    {
+        using var writer = new XmlRpcWriter();
+        writer.BeginResponse();
+        writer.BeginStruct();
+        XmlRpcWriter fields = writer;
+        FieldWriting.WriteFields(ref fields, record, rates);
+        writer.EndStruct();
+        writer.EndResponse();
+        return Serve.XmlRpcResponses.ReadBack(Encoding.UTF8.GetString(writer.Pending));
+    }
+
     /// <summary>Between them these carry every field: ports and zones (TCP, IPv6) or ICMP's and ip2long's (ICMP, IPv4).</summary>
     private static ConntrackRecord[] Maximals()
     {
@@ -55,9 +68,7 @@ public sealed class FieldCatalogTests
         foreach (ConntrackRecord record in Maximals())
         {
             using JsonDocument json = JsonDocument.Parse(Json(record, s_measured));
-            var builder = new XmlRpcValueBuilder();
-            Pyctd.Serve.Api.ConnectionWriter.Write(builder, record, s_measured);
-            XmlRpcValue row = builder.Result;
+            XmlRpcValue row = XmlRpcRow(record, s_measured);
             string[] jsonNames = json.RootElement.EnumerateObject().Select(static p => p.Name).ToArray();
             Assert.Equal(jsonNames, row.Members.Select(static m => m.Key).ToArray());
             Assert.Equal(XmlRpcKind.String, row.Member("id")!.Kind); // u32 ids do not fit XML-RPC's int
@@ -79,9 +90,7 @@ public sealed class FieldCatalogTests
         var udp = Records.Flow(IpProtocols.Udp, "10.0.0.1", 5, "10.0.0.2", 53);
         using JsonDocument json = JsonDocument.Parse(Json(udp, Rates.None));
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("state").ValueKind);
-        var builder = new XmlRpcValueBuilder();
-        Pyctd.Serve.Api.ConnectionWriter.Write(builder, udp, Rates.None);
-        Assert.Equal(string.Empty, builder.Result.Member("state")!.String);
+        Assert.Equal(string.Empty, XmlRpcRow(udp, Rates.None).Member("state")!.String);
     }
 
     [Fact]

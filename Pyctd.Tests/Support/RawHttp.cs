@@ -35,12 +35,44 @@ internal static class RawHttp
         {
         }
 
-        string text = Encoding.UTF8.GetString(received.ToArray());
-        int split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        string head = split < 0 ? text : text[..split];
-        string body = split < 0 ? string.Empty : text[(split + 4)..];
+        byte[] bytes = received.ToArray();
+        int split = bytes.AsSpan().IndexOf("\r\n\r\n"u8);
+        string head = Encoding.UTF8.GetString(bytes, 0, split < 0 ? bytes.Length : split);
+        byte[] body = split < 0 ? [] : bytes[(split + 4)..];
+        if (head.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase))
+        {
+            body = Dechunk(body);
+        }
+
         int status = head.Length >= 12 && int.TryParse(head.AsSpan(9, 3), out int code) ? code : 0;
-        return new Response(status, head, body);
+        return new Response(status, head, Encoding.UTF8.GetString(body));
+    }
+
+    /// <summary>The body of a chunked response: each "size CRLF data CRLF" joined, up to the last chunk (size 0).</summary>
+    private static byte[] Dechunk(byte[] chunked)
+    {
+        using var body = new MemoryStream();
+        int at = 0;
+        while (at < chunked.Length)
+        {
+            int lineEnd = chunked.AsSpan(at).IndexOf("\r\n"u8);
+            if (lineEnd < 0)
+            {
+                break;
+            }
+
+            int size = Convert.ToInt32(Encoding.ASCII.GetString(chunked, at, lineEnd).Split(';')[0].Trim(), 16);
+            at += lineEnd + 2;
+            if (size == 0)
+            {
+                break;
+            }
+
+            body.Write(chunked, at, Math.Min(size, chunked.Length - at));
+            at += size + 2;
+        }
+
+        return body.ToArray();
     }
 
     public static string Call(string method, params string[] parameterValues) =>

@@ -43,8 +43,8 @@ internal static class ServeHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            // view() streams its answer through XmlWriter, which writes synchronously.
-            kestrel.AllowSynchronousIO = true;
+            // Every read and write is asynchronous: a synchronous one holds a thread for as long as a slow client takes.
+            kestrel.AllowSynchronousIO = false;
             kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.Limits.MaxConcurrentConnections = 1024;

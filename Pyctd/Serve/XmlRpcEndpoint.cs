@@ -7,142 +7,179 @@ namespace Pyctd.Serve;
 
 /// <summary>
 /// The HTTP side of XML-RPC: POST a methodCall to / or /RPC2, get HTTP 200 with a methodResponse
-/// or a fault. Request bodies may be gzip (capped after decompression); large view() answers are
-/// streamed, gzip when the client accepts it. Nothing a client sends can take the server down:
-/// every failure becomes a fault, and the next request is served as usual.
+/// or a fault. Request bodies may be gzip (capped after decompression). All I/O is asynchronous:
+/// the body is read into a pooled buffer and parsed from memory, and the answer is written into
+/// a pooled buffer handed to the response every <see cref="XmlRpcWriter.ChunkSize"/> bytes (no
+/// BufferedStream: the writer's buffer is the buffer). view() pages and multicall results are
+/// streamed, never built in memory; pages of more than 64 rows are gzip when the client accepts
+/// it. Nothing a client sends can take the server down: every failure becomes a fault, and the
+/// next request is served as usual. When the client goes away, writing stops.
 /// </summary>
 internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings settings, bool verbose)
 {
+    private const int GzipRowThreshold = 64;
+
     public async Task HandleAsync(HttpContext context)
     {
         HttpResponse response = context.Response;
         response.ContentType = "text/xml; charset=utf-8";
         string client = context.Connection.RemoteIpAddress?.ToString() ?? "local";
-
-        MethodResult result;
+        CancellationToken aborted = context.RequestAborted;
+        using var writer = new XmlRpcWriter();
         try
         {
-            XmlRpcCall call = ReadCall(context.Request);
-            result = service.Invoke(call, client);
-        }
-        catch (XmlRpcFault fault)
-        {
-            await WriteFaultAsync(response, fault.Code, fault.Message);
-            return;
-        }
-        catch (RequestTooLargeException tooLarge)
-        {
-            await WriteFaultAsync(response, XmlRpcFault.ParseError, $"parse error: {tooLarge.Message}");
-            return;
-        }
-        catch (BadHttpRequestException bad)
-        {
-            await WriteFaultAsync(response, XmlRpcFault.ParseError, $"parse error: {bad.Message}");
-            return;
-        }
-        catch (InvalidDataException)
-        {
-            await WriteFaultAsync(response, XmlRpcFault.ParseError, "parse error: the gzip request body is corrupt");
-            return;
-        }
-        catch (PyctdException kernel)
-        {
-            await WriteFaultAsync(response, XmlRpcFault.KernelRefused, kernel.Message);
-            return;
-        }
-        catch (Exception unexpected)
-        {
-            Console.Error.WriteLine(verbose ? $"pyctd: internal error: {unexpected}" : $"pyctd: internal error: {unexpected.Message}");
-            await WriteFaultAsync(response, XmlRpcFault.Internal, "internal error");
-            return;
-        }
-
-        switch (result)
-        {
-            case MethodResult.ViewPage page:
-                try
-                {
-                    WriteViewPage(context, page);
-                }
-                finally
-                {
-                    page.Release();
-                }
-
-                break;
-            case MethodResult.Value value:
-                try
+            MethodResult result;
+            try
+            {
+                XmlRpcCall call = await ReadCallAsync(context.Request, aborted);
+                result = service.Invoke(call, client);
+                if (result is MethodResult.Value value)
                 {
                     XmlRpcWriter.EnsureWritable(value.Result);
                 }
-                catch (XmlRpcFault fault)
-                {
-                    await WriteFaultAsync(response, fault.Code, fault.Message);
-                    return;
-                }
+            }
+            catch (Exception error) when (!aborted.IsCancellationRequested)
+            {
+                (int code, string message) = FaultOf(error);
+                writer.Fault(code, message);
+                await FinishAsync(response, writer, response.Body, aborted);
+                return;
+            }
 
-                using (var buffer = new MemoryStream())
-                {
-                    XmlRpcWriter.WriteResponse(buffer, value.Result);
-                    response.ContentLength = buffer.Length;
-                    await response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
-                }
-
-                break;
+            await using GZipStream? gzip = result is MethodResult.ViewPage { Page.Count: > GzipRowThreshold } && AcceptsGzip(context.Request)
+                ? Compress(response)
+                : null;
+            Stream destination = gzip ?? response.Body;
+            writer.BeginResponse();
+            await WriteResultAsync(writer, result, destination, aborted);
+            writer.EndResponse();
+            await FinishAsync(response, writer, destination, aborted);
+        }
+        catch (Exception) when (aborted.IsCancellationRequested)
+        {
+            // The client has gone: there is no one to answer.
+        }
+        catch (Exception unexpected) when (response.HasStarted)
+        {
+            // Too late for a fault: part of the answer is out. Cut the connection so the client sees it is incomplete.
+            Console.Error.WriteLine(verbose ? $"pyctd: internal error while answering: {unexpected}" : $"pyctd: internal error while answering: {unexpected.Message}");
+            context.Abort();
         }
     }
 
-    private XmlRpcCall ReadCall(HttpRequest request)
+    private async Task<XmlRpcCall> ReadCallAsync(HttpRequest request, CancellationToken aborted)
     {
-        Stream body = request.Body;
         string encoding = request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
-        if (encoding == "gzip")
-        {
-            body = new GZipStream(body, CompressionMode.Decompress);
-        }
-        else if (encoding is not ("" or "identity"))
+        if (encoding is not ("" or "identity" or "gzip"))
         {
             throw new XmlRpcFault(XmlRpcFault.NotXmlRpc, $"not XML-RPC: unsupported Content-Encoding '{encoding}' (identity or gzip)");
         }
 
-        using var limited = new LimitedReadStream(body, settings.MaxRequestBytes);
-        return XmlRpcReader.ReadCall(limited, settings.MaxRequestBytes);
+        await using GZipStream? gzip = encoding == "gzip" ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : null;
+        using RequestBody body = await RequestBody.ReadAsync(gzip ?? request.Body, settings.MaxRequestBytes, aborted);
+        return XmlRpcReader.ReadCall(body.AsStream(), settings.MaxRequestBytes);
     }
 
-    /// <summary>view() pages can be large: streamed, never built in memory, gzip if the client takes it.</summary>
-    private static void WriteViewPage(HttpContext context, MethodResult.ViewPage page)
+    /// <summary>Writes a result's value; views and multicalls hand full chunks to <paramref name="destination"/> as they go.</summary>
+    private async ValueTask WriteResultAsync(XmlRpcWriter writer, MethodResult result, Stream destination, CancellationToken aborted)
     {
-        HttpResponse response = context.Response;
-        bool gzip = page.Page.Count > 64 && context.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
-        Stream destination = response.Body;
-        if (gzip)
+        switch (result)
         {
-            response.Headers.ContentEncoding = "gzip";
-            destination = new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: true);
-        }
+            case MethodResult.Value value:
+                writer.Value(value.Result);
+                break;
+            case MethodResult.ViewPage page:
+                try
+                {
+                    await ViewPageWriter.WriteAsync(writer, page, destination, aborted);
+                }
+                finally
+                {
+                    page.Release(); // the snapshot's lease and the page's pooled rows
+                }
 
-        // Not disposed: a BufferedStream would close the response body under Kestrel's feet.
-        var buffered = new BufferedStream(destination, 64 * 1024);
-        using (var writer = new XmlRpcWriter(buffered))
-        {
-            writer.BeginResponse();
-            ViewPageWriter.Write(writer, page);
-            writer.EndResponse();
-        }
-
-        buffered.Flush();
-
-        if (gzip)
-        {
-            destination.Dispose();
+                break;
+            case MethodResult.Multicall multicall:
+                await WriteMulticallAsync(writer, multicall, destination, aborted);
+                break;
         }
     }
 
-    private static async Task WriteFaultAsync(HttpResponse response, int code, string message)
+    /// <summary>
+    /// system.multicall's array: each entry is run just before it is written, then streamed (a
+    /// one-element array holding its result) or written as a {faultCode, faultString} struct, so
+    /// only one entry's result is alive at a time.
+    /// </summary>
+    private async ValueTask WriteMulticallAsync(XmlRpcWriter writer, MethodResult.Multicall multicall, Stream destination, CancellationToken aborted)
     {
-        using var buffer = new MemoryStream();
-        XmlRpcWriter.WriteFault(buffer, code, message);
-        response.ContentLength = buffer.Length;
-        await response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+        writer.BeginArray();
+        foreach (XmlRpcValue entry in multicall.Calls)
+        {
+            aborted.ThrowIfCancellationRequested();
+            MethodResult result;
+            try
+            {
+                result = multicall.Invoke(entry);
+                if (result is MethodResult.Value value)
+                {
+                    XmlRpcWriter.EnsureWritable(value.Result);
+                }
+            }
+            catch (Exception error) when (!aborted.IsCancellationRequested)
+            {
+                (int code, string message) = FaultOf(error);
+                writer.FaultStruct(code, message);
+                continue;
+            }
+
+            writer.BeginArray();
+            await WriteResultAsync(writer, result, destination, aborted);
+            writer.EndArray();
+            if (writer.ChunkFull)
+            {
+                await writer.FlushAsync(destination, aborted);
+            }
+        }
+
+        writer.EndArray();
+    }
+
+    /// <summary>Sends what is pending; an answer that never left the buffer gets a Content-Length, others are chunked.</summary>
+    private static async ValueTask FinishAsync(HttpResponse response, XmlRpcWriter writer, Stream destination, CancellationToken aborted)
+    {
+        if (writer.FlushedLength == 0 && destination == response.Body)
+        {
+            response.ContentLength = writer.PendingLength;
+        }
+
+        await writer.FlushAsync(destination, aborted);
+    }
+
+    private static bool AcceptsGzip(HttpRequest request) =>
+        request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
+
+    private static GZipStream Compress(HttpResponse response)
+    {
+        response.Headers.ContentEncoding = "gzip";
+        return new GZipStream(response.Body, CompressionLevel.Fastest, leaveOpen: true);
+    }
+
+    /// <summary>The fault a failed call is answered with, alone or as a multicall entry.</summary>
+    private (int Code, string Message) FaultOf(Exception error)
+    {
+        switch (error)
+        {
+            case XmlRpcFault fault:
+                return (fault.Code, fault.Message);
+            case RequestTooLargeException or BadHttpRequestException:
+                return (XmlRpcFault.ParseError, $"parse error: {error.Message}");
+            case InvalidDataException:
+                return (XmlRpcFault.ParseError, "parse error: the gzip request body is corrupt");
+            case PyctdException kernel:
+                return (XmlRpcFault.KernelRefused, kernel.Message);
+            default:
+                Console.Error.WriteLine(verbose ? $"pyctd: internal error: {error}" : $"pyctd: internal error: {error.Message}");
+                return (XmlRpcFault.Internal, "internal error");
+        }
     }
 }

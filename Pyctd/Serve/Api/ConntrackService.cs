@@ -39,7 +39,7 @@ internal sealed class ConntrackService(
             "system.methodHelp" => MethodResult.Of(XmlRpcValue.From(Describe(p).Help)),
             "system.methodSignature" => MethodResult.Of(XmlRpcValue.Array(Describe(p).Signatures
                 .Select(static s => XmlRpcValue.Array(s.Select(static t => XmlRpcValue.From(t)).ToArray())).ToArray())),
-            "system.multicall" when !insideMulticall => MethodResult.Of(Multicall(p, client)),
+            "system.multicall" when !insideMulticall => Multicall(p, client),
             "system.multicall" => throw Arguments.Bad("system.multicall cannot be nested"),
             _ => throw new XmlRpcFault(XmlRpcFault.UnknownMethod, $"unknown method '{call.MethodName}' (see system.listMethods)"),
         };
@@ -213,7 +213,12 @@ internal sealed class ConntrackService(
         }
     }
 
-    private XmlRpcValue Multicall(IReadOnlyList<XmlRpcValue> p, string client)
+    /// <summary>
+    /// Checks the list, then hands the entries back to be run one at a time while the answer is
+    /// written (each result streamed, each failure a {faultCode, faultString} entry), so twenty
+    /// views in one request cost one view's memory, not twenty.
+    /// </summary>
+    private MethodResult Multicall(IReadOnlyList<XmlRpcValue> p, string client)
     {
         if (p.Count != 1 || p[0].Kind != XmlRpcKind.Array)
         {
@@ -225,29 +230,13 @@ internal sealed class ConntrackService(
             throw Arguments.Bad($"system.multicall: {p[0].Items.Count} calls, at most {settings.MaxMulticallCalls} per request");
         }
 
-        var results = new List<XmlRpcValue>(p[0].Items.Count);
-        foreach (XmlRpcValue entry in p[0].Items)
+        return new MethodResult.Multicall(p[0].Items, entry =>
         {
-            try
-            {
-                XmlRpcCall call = entry.Kind == XmlRpcKind.Struct && entry.Member("methodName") is { Kind: XmlRpcKind.String } name
-                    ? new XmlRpcCall(name.String, entry.Member("params") is { Kind: XmlRpcKind.Array } parameters ? parameters.Items : [])
-                    : throw Arguments.Bad("each system.multicall entry is a struct with methodName and params");
-                XmlRpcValue value = Invoke(call, client, insideMulticall: true) switch
-                {
-                    MethodResult.Value v => v.Result,
-                    MethodResult.ViewPage page => ViewPageWriter.ToValueAndRelease(page),
-                    _ => XmlRpcValue.True,
-                };
-                results.Add(XmlRpcValue.Array([value]));
-            }
-            catch (XmlRpcFault fault)
-            {
-                results.Add(XmlRpcValue.Struct(("faultCode", XmlRpcValue.From(fault.Code)), ("faultString", XmlRpcValue.From(fault.Message))));
-            }
-        }
-
-        return XmlRpcValue.Array(results);
+            XmlRpcCall call = entry.Kind == XmlRpcKind.Struct && entry.Member("methodName") is { Kind: XmlRpcKind.String } name
+                ? new XmlRpcCall(name.String, entry.Member("params") is { Kind: XmlRpcKind.Array } parameters ? parameters.Items : [])
+                : throw Arguments.Bad("each system.multicall entry is a struct with methodName and params");
+            return Invoke(call, client, insideMulticall: true);
+        });
     }
 
     private static MethodCatalog.Method Describe(IReadOnlyList<XmlRpcValue> p)

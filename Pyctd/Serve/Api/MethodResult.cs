@@ -4,7 +4,10 @@ using Pyctd.Serve.XmlRpc;
 
 namespace Pyctd.Serve.Api;
 
-/// <summary>What a method returns: a ready value, or a view page that is streamed as it is written.</summary>
+/// <summary>
+/// What a method returns: a ready value, a view page that is streamed as it is written, or
+/// system.multicall's calls, run one by one as the answer is written.
+/// </summary>
 internal abstract record MethodResult
 {
     public sealed record Value(XmlRpcValue Result) : MethodResult;
@@ -22,6 +25,13 @@ internal abstract record MethodResult
             Snapshot.Release();
         }
     }
+
+    /// <summary>
+    /// system.multicall: <see cref="Invoke"/> runs one entry ({methodName, params}) or throws its
+    /// fault. The writer calls it for each entry just before writing that entry's result, so a
+    /// request never holds more than one call's result (one view page's selection) at a time.
+    /// </summary>
+    public sealed record Multicall(IReadOnlyList<XmlRpcValue> Calls, Func<XmlRpcValue, MethodResult> Invoke) : MethodResult;
 
     public static MethodResult Of(XmlRpcValue value) => new Value(value);
 

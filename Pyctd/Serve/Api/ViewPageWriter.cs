@@ -2,42 +2,39 @@ using Pyctd.Serve.XmlRpc;
 
 namespace Pyctd.Serve.Api;
 
-/// <summary>Writes view()'s struct: {total, start, length, snapshot, connections: [...]}.</summary>
+/// <summary>Writes view()'s struct: {total, start, length, snapshot, connections: [...]}, streamed.</summary>
 internal static class ViewPageWriter
 {
-    public static void Write(IXmlRpcOutput writer, MethodResult.ViewPage page)
+    /// <summary>
+    /// Writes the page into <paramref name="writer"/>, handing each full chunk to
+    /// <paramref name="destination"/>, so memory stays constant whatever the page's size. Stops
+    /// (OperationCanceledException) as soon as <paramref name="aborted"/> says the client has gone.
+    /// </summary>
+    public static async ValueTask WriteAsync(XmlRpcWriter writer, MethodResult.ViewPage page, Stream destination, CancellationToken aborted)
     {
         writer.BeginStruct();
-        writer.Member("total", page.Page.Total);
-        writer.Member("start", page.Page.Start);
-        writer.Member("length", page.Page.Count);
-        writer.BeginMember("snapshot");
+        writer.Member("total"u8, page.Page.Total);
+        writer.Member("start"u8, page.Page.Start);
+        writer.Member("length"u8, page.Page.Count);
+        writer.BeginMember("snapshot"u8);
         writer.DateTime(page.Snapshot.TakenAt);
         writer.EndMember();
-        writer.BeginMember("connections");
+        writer.BeginMember("connections"u8);
         writer.BeginArray();
-        for (int i = 0; i < page.Page.Count; i++)
+        for (int row = 0; row < page.Page.Count; row++)
         {
-            ConnectionWriter.Write(writer, page.Snapshot, page.Page.Rows[i]);
+            aborted.ThrowIfCancellationRequested();
+            writer.BeginStruct();
+            ConnectionWriter.Write(ref writer, page.Snapshot, page.Page.Rows[row]);
+            writer.EndStruct();
+            if (writer.ChunkFull)
+            {
+                await writer.FlushAsync(destination, aborted);
+            }
         }
 
         writer.EndArray();
         writer.EndMember();
         writer.EndStruct();
-    }
-
-    /// <summary>The same struct as a value, for system.multicall, whose results are not streamed; the page is released.</summary>
-    public static XmlRpcValue ToValueAndRelease(MethodResult.ViewPage page)
-    {
-        try
-        {
-            var builder = new XmlRpcValueBuilder();
-            Write(builder, page);
-            return builder.Result;
-        }
-        finally
-        {
-            page.Release();
-        }
     }
 }
