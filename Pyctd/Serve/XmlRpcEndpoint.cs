@@ -32,7 +32,7 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
             try
             {
                 XmlRpcCall call = await ReadCallAsync(context.Request, aborted);
-                result = service.Invoke(call, client);
+                result = service.Invoke(call, client, aborted);
                 if (result is MethodResult.Value value)
                 {
                     XmlRpcWriter.EnsureWritable(value.Result);

@@ -22,14 +22,15 @@ internal sealed class ConntrackService(
 {
     private static readonly SemaphoreSlim s_selecting = new(Environment.ProcessorCount);
 
-    public MethodResult Invoke(XmlRpcCall call, string client, bool insideMulticall = false)
+    /// <param name="aborted">The client has gone: a selection in progress stops.</param>
+    public MethodResult Invoke(XmlRpcCall call, string client, CancellationToken aborted, bool insideMulticall = false)
     {
         IReadOnlyList<XmlRpcValue> p = call.Parameters;
         return call.MethodName switch
         {
             "login" => MethodResult.Of(XmlRpcValue.From(Login(p, client))),
             "logout" => Logout(p),
-            "view" => View(p),
+            "view" => View(p, aborted),
             "kill" => MethodResult.Of(XmlRpcValue.From(Kill(p, client))),
             "change" => Change(p, client),
             "refresh" => MethodResult.Of(XmlRpcValue.From(Refresh(p))),
@@ -39,7 +40,7 @@ internal sealed class ConntrackService(
             "system.methodHelp" => MethodResult.Of(XmlRpcValue.From(Describe(p).Help)),
             "system.methodSignature" => MethodResult.Of(XmlRpcValue.Array(Describe(p).Signatures
                 .Select(static s => XmlRpcValue.Array(s.Select(static t => XmlRpcValue.From(t)).ToArray())).ToArray())),
-            "system.multicall" when !insideMulticall => Multicall(p, client),
+            "system.multicall" when !insideMulticall => Multicall(p, client, aborted),
             "system.multicall" => throw Arguments.Bad("system.multicall cannot be nested"),
             _ => throw new XmlRpcFault(XmlRpcFault.UnknownMethod, $"unknown method '{call.MethodName}' (see system.listMethods)"),
         };
@@ -82,7 +83,7 @@ internal sealed class ConntrackService(
         return MethodResult.True;
     }
 
-    private MethodResult View(IReadOnlyList<XmlRpcValue> p)
+    private MethodResult View(IReadOnlyList<XmlRpcValue> p, CancellationToken aborted)
     {
         Session session = SessionOf(p, 6);
         ViewQuery query = ViewQuery.Parse(p);
@@ -91,11 +92,11 @@ internal sealed class ConntrackService(
         {
             // Selecting a whole-table order holds a key per match (megabytes on a large table); more
             // selections at once than cores would only add memory, not speed, so the rest wait their turn.
-            s_selecting.Wait();
+            s_selecting.Wait(aborted);
             QueryPage page;
             try
             {
-                page = QueryEngine.Select(snapshot, query.Filter, query.Order, query.Start, query.Length);
+                page = QueryEngine.Select(snapshot, query.Filter, query.Order, query.Start, query.Length, aborted);
             }
             finally
             {
@@ -205,6 +206,9 @@ internal sealed class ConntrackService(
                 ("snapshot_age", XmlRpcValue.From(Math.Round(snapshot.AgeSeconds, 3))),
                 ("sessions", XmlRpcValue.From(sessions.Count)),
                 ("read_only", XmlRpcValue.From(session.ReadOnly)),
+                ("snapshot_bytes", XmlRpcValue.From(snapshot.Bytes)),
+                // Managed bytes allocated since start, all threads: what benchmarks divide by rows to get garbage per row.
+                ("allocated_bytes", XmlRpcValue.From(GC.GetTotalAllocatedBytes(precise: false))),
                 ("version", XmlRpcValue.From(Cli.PyctdCli.Version)));
         }
         finally
@@ -218,7 +222,7 @@ internal sealed class ConntrackService(
     /// written (each result streamed, each failure a {faultCode, faultString} entry), so twenty
     /// views in one request cost one view's memory, not twenty.
     /// </summary>
-    private MethodResult Multicall(IReadOnlyList<XmlRpcValue> p, string client)
+    private MethodResult Multicall(IReadOnlyList<XmlRpcValue> p, string client, CancellationToken aborted)
     {
         if (p.Count != 1 || p[0].Kind != XmlRpcKind.Array)
         {
@@ -235,7 +239,7 @@ internal sealed class ConntrackService(
             XmlRpcCall call = entry.Kind == XmlRpcKind.Struct && entry.Member("methodName") is { Kind: XmlRpcKind.String } name
                 ? new XmlRpcCall(name.String, entry.Member("params") is { Kind: XmlRpcKind.Array } parameters ? parameters.Items : [])
                 : throw Arguments.Bad("each system.multicall entry is a struct with methodName and params");
-            return Invoke(call, client, insideMulticall: true);
+            return Invoke(call, client, aborted, insideMulticall: true);
         });
     }
 
