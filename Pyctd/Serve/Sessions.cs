@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Pyctd.Serve.Snapshots;
 using Pyctd.Serve.XmlRpc;
 
@@ -37,6 +36,14 @@ internal sealed class Session(string id, string user, bool readOnly, string addr
     public TimeSpan Idle => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastSeen));
 
     public void Touch() => Interlocked.Exchange(ref _lastSeen, Stopwatch.GetTimestamp());
+
+    private long _lastViewed;
+
+    /// <summary>Whether the session called view() within <paramref name="window"/>: only viewers keep the background refresher busy.</summary>
+    public bool ViewedWithin(TimeSpan window) =>
+        Interlocked.Read(ref _lastViewed) is long viewed and not 0 && Stopwatch.GetElapsedTime(viewed) <= window;
+
+    public void MarkViewed() => Interlocked.Exchange(ref _lastViewed, Stopwatch.GetTimestamp());
 }
 
 /// <summary>Sessions by id; each expires after <see cref="Timeout"/> without a call.</summary>
@@ -57,7 +64,9 @@ internal sealed class SessionStore(TimeSpan timeout, int maxSessions = 10_000)
         }
 
         // 256 random bits, hex: unguessable, and safe in any client's string type.
-        string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        Span<byte> random = stackalloc byte[32];
+        Interop.KernelRandom.Fill(random);
+        string id = Convert.ToHexStringLower(random);
         var session = new Session(id, user, readOnly, address, autoRefresh);
         _sessions[id] = session;
         return session;
@@ -82,13 +91,13 @@ internal sealed class SessionStore(TimeSpan timeout, int maxSessions = 10_000)
 
     public bool Remove(string id) => Forget(id);
 
-    /// <summary>The shortest autorefresh among live sessions: how fresh the background refresher keeps the snapshot; null when none asks.</summary>
+    /// <summary>The shortest autorefresh among sessions that view: how fresh the background refresher keeps the snapshot; null when none asks.</summary>
     public double? MinAutoRefresh()
     {
         int min = int.MaxValue;
         foreach (var (_, session) in _sessions)
         {
-            if (session.AutoRefresh > 0 && session.Idle <= Timeout)
+            if (session.AutoRefresh > 0 && session.ViewedWithin(Timeout))
             {
                 min = Math.Min(min, session.AutoRefresh);
             }

@@ -20,6 +20,9 @@ internal static class QueryEngine
     // concurrent views of a 200,000-entry table that is megabytes held for nothing.
     private static readonly ArrayPool<SortKey> s_keyArrays = ArrayPool<SortKey>.Create(maxArrayLength: 1 << 24, maxArraysPerBucket: 2);
 
+    /// <summary>Whether a page is picked with the bounded heap: a handful of keys, no array the size of the table.</summary>
+    public static bool KeepsFewKeys(int offset, int limit) => limit != 0 && (long)offset + limit <= HeapLimit;
+
     /// <param name="limit">0: every match from <paramref name="offset"/> on.</param>
     /// <param name="fullSort">Tests only: take the sorting path whatever the page.</param>
     public static QueryPage Select(
@@ -28,7 +31,7 @@ internal static class QueryEngine
     {
         long wanted = limit == 0 ? long.MaxValue : (long)offset + limit;
         var comparer = new SortKeyComparer(order, source);
-        return !fullSort && wanted <= HeapLimit
+        return !fullSort && KeepsFewKeys(offset, limit)
             ? SelectTop(source, filter, order, comparer, (int)wanted, offset, cancellation)
             : SelectSorted(source, filter, order, comparer, offset, limit, cancellation);
     }

@@ -17,6 +17,16 @@ internal sealed class QueryPage(int[] rented, int count, int total, int start) :
     /// <summary>Where the page starts among the matches (the requested offset).</summary>
     public int Start => start;
 
+    /// <summary>The page [offset, offset + limit) of an ordered run of indexes (limit 0: to the end), copied into a pooled array.</summary>
+    public static QueryPage Of(ReadOnlySpan<int> ordered, int offset, int limit, int total)
+    {
+        int start = Math.Min(offset, ordered.Length);
+        int count = limit == 0 ? ordered.Length - start : Math.Min(limit, ordered.Length - start);
+        int[] rows = ArrayPool<int>.Shared.Rent(Math.Max(count, 1));
+        ordered.Slice(start, count).CopyTo(rows);
+        return new QueryPage(rows, count, total, offset);
+    }
+
     public void Dispose()
     {
         if (_rented is { } array)

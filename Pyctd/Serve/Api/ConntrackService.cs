@@ -87,29 +87,49 @@ internal sealed class ConntrackService(
     {
         Session session = SessionOf(p, 6);
         ViewQuery query = ViewQuery.Parse(p);
+        session.MarkViewed();
         Snapshot snapshot = AcquireFor(session);
         try
         {
-            // Selecting a whole-table order holds a key per match (megabytes on a large table); more
-            // selections at once than cores would only add memory, not speed, so the rest wait their turn.
-            s_selecting.Wait(aborted);
-            QueryPage page;
-            try
-            {
-                page = QueryEngine.Select(snapshot, query.Filter, query.Order, query.Start, query.Length, aborted);
-            }
-            finally
-            {
-                s_selecting.Release();
-            }
-
             // The page keeps the lease until it has been written.
-            return new MethodResult.ViewPage(snapshot, page);
+            return new MethodResult.ViewPage(snapshot, Select(snapshot, query, aborted));
         }
         catch
         {
             snapshot.Release();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A page near the top (the usual "top 50 by rate") is a bounded heap's work, and its ordered
+    /// prefix is kept on the snapshot for the next client asking the same. Anything larger holds a
+    /// key per match (megabytes on a large table): no more of those at once than cores, since more
+    /// would only add memory, not speed.
+    /// </summary>
+    private static QueryPage Select(Snapshot snapshot, ViewQuery query, CancellationToken aborted)
+    {
+        if (QueryEngine.KeepsFewKeys(query.Start, query.Length))
+        {
+            int wanted = query.Start + query.Length;
+            if (!snapshot.Selections.TryGet(query.SelectionKey, wanted, out int[] ordered, out int total))
+            {
+                using QueryPage top = QueryEngine.Select(snapshot, query.Filter, query.Order, 0, wanted, aborted);
+                (ordered, total) = (top.Rows.ToArray(), top.Total);
+                snapshot.Selections.Add(query.SelectionKey, ordered, total);
+            }
+
+            return QueryPage.Of(ordered, query.Start, query.Length, total);
+        }
+
+        s_selecting.Wait(aborted);
+        try
+        {
+            return QueryEngine.Select(snapshot, query.Filter, query.Order, query.Start, query.Length, aborted);
+        }
+        finally
+        {
+            s_selecting.Release();
         }
     }
 
@@ -209,6 +229,10 @@ internal sealed class ConntrackService(
                 ("snapshot_bytes", XmlRpcValue.From(snapshot.Bytes)),
                 // Managed bytes allocated since start, all threads: what benchmarks divide by rows to get garbage per row.
                 ("allocated_bytes", XmlRpcValue.From(GC.GetTotalAllocatedBytes(precise: false))),
+                ("snapshot_tables", XmlRpcValue.From(SnapshotTable.Alive)),
+                ("collections", XmlRpcValue.From(GC.CollectionCount(0))),
+                ("managed_heap_bytes", XmlRpcValue.From(GC.GetGCMemoryInfo().HeapSizeBytes)),
+                ("managed_committed_bytes", XmlRpcValue.From(GC.GetGCMemoryInfo().TotalCommittedBytes)),
                 ("version", XmlRpcValue.From(Cli.PyctdCli.Version)));
         }
         finally

@@ -12,8 +12,9 @@ namespace Pyctd.Serve.Api;
 /// </summary>
 internal sealed class ViewQuery
 {
-    private ViewQuery(CompiledFilter filter, ConnectionOrder order, int start, int length)
+    private ViewQuery(CompiledFilter filter, ConnectionOrder order, int start, int length, string selectionKey)
     {
+        SelectionKey = selectionKey;
         Filter = filter;
         Order = order;
         Start = start;
@@ -21,6 +22,9 @@ internal sealed class ViewQuery
     }
 
     public CompiledFilter Filter { get; }
+
+    /// <summary>The filter and order in one canonical string: equal for views that select the same rows in the same order.</summary>
+    public string SelectionKey { get; }
 
     public ConnectionOrder Order { get; }
 
@@ -52,12 +56,28 @@ internal sealed class ViewQuery
         try
         {
             ConnectionOrder order = ConnectionOrder.Parse(orderBy, descending, ratesAvailable: true);
-            return new ViewQuery(ParseFilters(filters).Compile(ratesAvailable: true), order, start, length);
+            FilterSpec spec = ParseFilters(filters);
+            return new ViewQuery(spec.Compile(ratesAvailable: true), order, start, length, KeyOf(spec, order));
         }
         catch (FilterException bad)
         {
             throw Arguments.Bad(bad.Message);
         }
+    }
+
+    private static string KeyOf(FilterSpec spec, ConnectionOrder order)
+    {
+        var key = new System.Text.StringBuilder(order.Field.Name).Append(order.Descending ? " desc" : " asc");
+        foreach (FilterKey filter in spec.Keys)
+        {
+            key.Append(';').Append(filter.Field.Name).Append('=');
+            foreach (FilterTerm term in filter.AnyOf)
+            {
+                key.Append(term.Value).Append('/').Append(term.Mask).Append('/').Append(term.Prefix?.ToString()).Append(',');
+            }
+        }
+
+        return key.ToString();
     }
 
     /// <summary>The filters struct; "" and an empty array (what PHP's xmlrpc-epi sends for array()) mean none.</summary>

@@ -55,6 +55,9 @@ internal sealed class Snapshot : IRowSource
     /// <summary>Whether the kernel counts bytes (nf_conntrack_acct=1): rates and counters exist only then.</summary>
     public bool Accounting { get; }
 
+    /// <summary>Recent view() selections on this snapshot.</summary>
+    public SelectionCache Selections { get; } = new();
+
     public double AgeSeconds => Stopwatch.GetElapsedTime(TakenTimestamp).TotalSeconds;
 
     /// <summary>Unmanaged bytes behind this snapshot.</summary>
@@ -157,6 +160,7 @@ internal sealed class Snapshot : IRowSource
             return;
         }
 
+        Selections.Clear(); // a cached page could show the killed entry, or order by the old mark
         switch (change.Kind)
         {
             case ChangeKind.Delete:

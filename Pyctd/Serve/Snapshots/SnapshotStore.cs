@@ -13,6 +13,9 @@ namespace Pyctd.Serve.Snapshots;
 /// </summary>
 internal sealed class SnapshotStore : IDisposable
 {
+    /// <summary>How long a dump waits for a replaced snapshot's last readers before it takes a third table.</summary>
+    private static readonly TimeSpan RetirementPatience = TimeSpan.FromMilliseconds(250);
+
     private readonly string? _netns;
     private readonly Func<double?> _wantedMaxAge;
     private readonly SnapshotTablePool _pool = new();
@@ -123,6 +126,12 @@ internal sealed class SnapshotStore : IDisposable
                     try
                     {
                         Take(Stopwatch.GetTimestamp(), maxAge).Release();
+
+                        // NativeAOT's non-concurrent workstation GC sizes its gen0 budget from the CPU
+                        // and the heap (tens of megabytes here), and GCgen0size can only be set from the
+                        // environment. A gen0 collection per refresh (well under a millisecond: requests
+                        // leave little alive) keeps request garbage to what one refresh period makes.
+                        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
                     }
                     catch (PyctdException error)
                     {
@@ -176,8 +185,17 @@ internal sealed class SnapshotStore : IDisposable
 
     private Snapshot Dump(Snapshot? previous)
     {
-        // Sized from the last dump plus a little, so the table rarely grows (growing copies it).
-        SnapshotTable table = _pool.Rent(previous is null ? 4096 : previous.Count + (previous.Count / 32) + 1024);
+        // Sized from the last dump plus a little, so the table rarely grows (growing copies it). A
+        // replaced snapshot still being written to a client comes back in moments: wait for it a little.
+        bool retiring;
+        lock (_live)
+        {
+            retiring = _live.Count > 1;
+        }
+
+        SnapshotTable table = _pool.Rent(
+            previous is null ? 4096 : previous.Count + (previous.Count / 32) + 1024,
+            retiring ? RetirementPatience : TimeSpan.Zero);
         long started = Stopwatch.GetTimestamp();
         try
         {

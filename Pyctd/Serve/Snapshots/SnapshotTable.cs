@@ -16,8 +16,14 @@ internal sealed class SnapshotTable : IDisposable
     private IUnmanagedMemory<IPv6Addresses> _ipv6;
     private readonly List<ConntrackRecord> _whole = [];
 
+    private static int s_alive;
+
+    /// <summary>Tables allocated and not yet disposed, in the whole process: 2 in steady state (served, being filled).</summary>
+    public static int Alive => Volatile.Read(ref s_alive);
+
     public SnapshotTable(int capacity)
     {
+        Interlocked.Increment(ref s_alive);
         capacity = Math.Max(capacity, 1024);
         _entries = UnmanagedMemory.Allocate<CompactEntry>(capacity);
         _byId = UnmanagedMemory.Allocate<int>(capacity);
@@ -121,6 +127,7 @@ internal sealed class SnapshotTable : IDisposable
 
     public void Dispose()
     {
+        Interlocked.Decrement(ref s_alive);
         _entries.Dispose();
         _byId.Dispose();
         _ipv6.Dispose();

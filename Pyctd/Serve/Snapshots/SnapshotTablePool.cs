@@ -7,15 +7,24 @@ namespace Pyctd.Serve.Snapshots;
 /// </summary>
 internal sealed class SnapshotTablePool : IDisposable
 {
-    private readonly Lock _lock = new();
+    private readonly object _lock = new();
     private SnapshotTable? _spare;
 
-    /// <summary>A cleared table; the spare if there is one, grown by the dump as it needs.</summary>
-    public SnapshotTable Rent(int expectedEntries)
+    /// <summary>
+    /// A cleared table; the spare if there is one, grown by the dump as it needs. When a table is
+    /// about to come back (its last readers are finishing their answers), waits up to
+    /// <paramref name="patience"/> for it rather than holding a third table.
+    /// </summary>
+    public SnapshotTable Rent(int expectedEntries, TimeSpan patience = default)
     {
         SnapshotTable? table;
         lock (_lock)
         {
+            if (_spare is null && patience > TimeSpan.Zero)
+            {
+                Monitor.Wait(_lock, patience);
+            }
+
             table = _spare;
             _spare = null;
         }
@@ -38,6 +47,7 @@ internal sealed class SnapshotTablePool : IDisposable
             {
                 _spare = table;
                 extra = null;
+                Monitor.PulseAll(_lock);
             }
         }
 
