@@ -75,11 +75,11 @@ public sealed class SnapshotTableTests
     [Fact]
     public void CompactEntry_IsSmall()
     {
-        Assert.Equal(88, System.Runtime.CompilerServices.Unsafe.SizeOf<CompactEntry>());
+        Assert.Equal(80, System.Runtime.CompilerServices.Unsafe.SizeOf<CompactEntry>());
     }
 
     [Fact]
-    public void IndexById_FindsEveryId()
+    public void OrderById_SortsInPlace_AndFindsEveryId()
     {
         using var table = new SnapshotTable(16);
         ConntrackRecord[] records = Varied().ToArray();
@@ -89,9 +89,16 @@ public sealed class SnapshotTableTests
         }
 
         var snapshot = new Snapshot(table, DateTime.UtcNow, 0, previous: null, onLastRelease: static _ => { });
-        for (int i = 0; i < records.Length; i++)
+        foreach (ConntrackRecord record in records)
         {
-            Assert.Equal(i, snapshot.IndexOf(records[i].Id));
+            int index = snapshot.IndexOf(record.Id);
+            Assert.True(snapshot.TryRead(index, out ConntrackRecord found, out _));
+            Assert.Equal(Json(record), Json(found));
+        }
+
+        for (int i = 1; i < snapshot.Count; i++)
+        {
+            Assert.True(table[i - 1].Id < table[i].Id, $"entry {i} is out of id order");
         }
 
         Assert.Equal(-1, snapshot.IndexOf(12345));
@@ -108,18 +115,54 @@ public sealed class SnapshotTableTests
         }
 
         var snapshot = new Snapshot(table, DateTime.UtcNow, 0, previous: null, onLastRelease: static _ => { });
+        int killed = snapshot.IndexOf(records[3].Id);
         snapshot.Apply(records[3], ConnectionChange.Delete);
         snapshot.Apply(records[4], ConnectionChange.SetMark(0x10, 0xff));
         ConntrackRecord other = records[5];
         other.Original.SourcePort++; // the same id on another tuple is another connection
         snapshot.Apply(other, ConnectionChange.Delete);
 
-        Assert.False(snapshot.TryRead(3, out _, out _));
         Assert.Equal(-1, snapshot.IndexOf(records[3].Id));
+        Assert.False(snapshot.TryRead(killed, out _, out _));
         Assert.Equal(19, snapshot.LiveCount);
-        Assert.True(snapshot.TryRead(4, out ConntrackRecord marked, out _));
+        Assert.True(snapshot.TryRead(snapshot.IndexOf(records[4].Id), out ConntrackRecord marked, out _));
         Assert.Equal((records[4].Mark & ~0xffu) | 0x10, marked.Mark);
-        Assert.True(snapshot.TryRead(5, out _, out _));
+        Assert.True(snapshot.TryRead(snapshot.IndexOf(records[5].Id), out _, out _));
     }
 
+    [Fact]
+    public void Rates_AreBytesPerSecondSinceThePreviousSnapshot_ForTheSameConnectionOnly()
+    {
+        ConntrackRecord[] before = Varied().Take(3).ToArray();
+        ConntrackRecord[] after = [.. before];
+        after[0].OriginalCounters.Bytes += 1000;
+        after[0].ReplyCounters.Bytes += 500;
+        after[1].OriginalCounters.Bytes += 1000;
+        after[1].Original.SourcePort++; // the id reused by another connection: no rate
+        after[2].Id ^= 1; // a new connection: no rate yet
+
+        var earlier = new Snapshot(Table(before), DateTime.UtcNow, 0, previous: null, onLastRelease: static _ => { });
+        var later = new Snapshot(Table(after), DateTime.UtcNow, 2 * System.Diagnostics.Stopwatch.Frequency, earlier, onLastRelease: static _ => { });
+
+        Assert.Equal(new Rates(500, 250, true), RatesOf(later, after[0].Id));
+        Assert.Equal(new Rates(0, 0, true), RatesOf(later, after[1].Id));
+        Assert.Equal(new Rates(0, 0, true), RatesOf(later, after[2].Id));
+    }
+
+    private static SnapshotTable Table(IEnumerable<ConntrackRecord> records)
+    {
+        var table = new SnapshotTable(16);
+        foreach (ConntrackRecord record in records)
+        {
+            table.Add(record);
+        }
+
+        return table;
+    }
+
+    private static Rates RatesOf(Snapshot snapshot, uint id)
+    {
+        Assert.True(snapshot.TryRead(snapshot.IndexOf(id), out _, out Rates rates));
+        return rates;
+    }
 }

@@ -4,18 +4,24 @@ using Pyctd.Conntrack;
 namespace Pyctd.Serve.Snapshots;
 
 /// <summary>
-/// One entry of a snapshot in 88 bytes instead of a record's 208: IPv4 addresses inline, IPv6
+/// One entry of a snapshot in 80 bytes instead of a record's 208: IPv4 addresses inline, IPv6
 /// tuples in a side pool, and whatever is rare (a zone, secmark, labels, a helper, a reference count
 /// other than 1, packet counts beyond 32 bits) kept as the whole record in a side list. A snapshot
-/// of 200,000 entries is 17.6 MB, so two of them (the one served, the one being read) fit the budget.
+/// of 200,000 entries is 16 MB, so two of them (the one served, the one being read) fit the budget.
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal struct CompactEntry
 {
     public uint Id;
-    public uint Status;
     public uint Timeout;
     public uint Mark;
+
+    /// <summary>IPS_* bits; the kernel defines 16 of them (larger values make the entry whole).</summary>
+    public ushort Status;
+
+    /// <summary>The record's <see cref="RecordFields"/>; those above bit 15 only ever come with whole entries.</summary>
+    public ushort Fields;
+
     public uint OriginalPackets;
     public uint ReplyPackets;
     public ulong OriginalBytes;
@@ -24,7 +30,10 @@ internal struct CompactEntry
     /// <summary>Seconds since the epoch: what the catalog's start field gives (until 2106).</summary>
     public uint StartSeconds;
 
-    /// <summary>IPv4 addresses as the kernel sent them (network order); for IPv6, the first holds the tuple's index in the IPv6 pool.</summary>
+    /// <summary>
+    /// IPv4 addresses as the kernel sent them (network order). For IPv6 entries the first holds the
+    /// tuple's index in the IPv6 pool; for whole entries, the record's index in the side list.
+    /// </summary>
     public uint OriginalSource;
     public uint OriginalDestination;
     public uint ReplySource;
@@ -40,14 +49,12 @@ internal struct CompactEntry
     public byte Protocol;
     public byte ProtocolState;
     public EntryFlags Flags;
-    public RecordFields Fields;
 
     /// <summary>Bytes per second; float, since a rate is an estimate and 24 bits of it are plenty.</summary>
     public float OriginalRate;
     public float ReplyRate;
 
-    /// <summary>With <see cref="EntryFlags.Whole"/>: the index of the whole record in the side list.</summary>
-    public int WholeIndex;
+    public readonly bool IsWhole => (Flags & EntryFlags.Whole) != 0;
 }
 
 [Flags]
@@ -82,6 +89,7 @@ internal static class EntryPacking
     public static bool NeedsWhole(in ConntrackRecord record) =>
         (record.Fields & RareParts) != 0
         || record.Zone != 0
+        || record.Status > ushort.MaxValue || (uint)record.Fields > ushort.MaxValue
         || (record.Has(RecordFields.Use) && record.Use != 1)
         || record.OriginalCounters.Packets > uint.MaxValue || record.ReplyCounters.Packets > uint.MaxValue
         || record.StartNanoseconds / 1_000_000_000 > uint.MaxValue
@@ -92,7 +100,7 @@ internal static class EntryPacking
     public static void Pack(in ConntrackRecord record, ref CompactEntry entry)
     {
         entry.Id = record.Id;
-        entry.Status = record.Status;
+        entry.Status = (ushort)record.Status;
         entry.Timeout = record.Timeout;
         entry.Mark = record.Mark;
         entry.OriginalPackets = (uint)record.OriginalCounters.Packets;
@@ -103,7 +111,7 @@ internal static class EntryPacking
         entry.Family = record.Family;
         entry.Protocol = record.Protocol;
         entry.ProtocolState = record.ProtocolState;
-        entry.Fields = record.Fields;
+        entry.Fields = (ushort)record.Fields;
         if (IpProtocols.IsIcmp(record.Protocol))
         {
             entry.OriginalSourcePort = record.Original.IcmpId;
@@ -135,14 +143,14 @@ internal static class EntryPacking
         record.Status = entry.Status;
         record.Timeout = entry.Timeout;
         record.Mark = entry.Mark;
-        record.Use = entry.Fields.HasFlag(RecordFields.Use) ? 1u : 0u;
+        record.Fields = (RecordFields)entry.Fields;
+        record.Use = record.Has(RecordFields.Use) ? 1u : 0u;
         record.OriginalCounters = new Counters { Packets = entry.OriginalPackets, Bytes = entry.OriginalBytes };
         record.ReplyCounters = new Counters { Packets = entry.ReplyPackets, Bytes = entry.ReplyBytes };
         record.StartNanoseconds = entry.StartSeconds * 1_000_000_000UL;
         record.Family = entry.Family;
         record.Protocol = entry.Protocol;
         record.ProtocolState = entry.ProtocolState;
-        record.Fields = entry.Fields;
         record.Original.Protocol = entry.Protocol;
         record.Reply.Protocol = entry.Protocol;
         if (IpProtocols.IsIcmp(entry.Protocol))
@@ -186,8 +194,12 @@ internal static class EntryPacking
         ReplyDestination = record.Reply.Destination,
     };
 
-    /// <summary>For rates: the same id with another tuple is a new entry that reused the id.</summary>
+    /// <summary>
+    /// For rates: the same id with another tuple is a new entry that reused the id. Ports and
+    /// protocol always, the IPv4 source where both hold it inline.
+    /// </summary>
     public static bool SameTuple(in CompactEntry a, in CompactEntry b) =>
         a.Protocol == b.Protocol && a.Family == b.Family && a.OriginalSourcePort == b.OriginalSourcePort
-        && a.OriginalDestinationPort == b.OriginalDestinationPort && (a.Family == AddressFamilies.Inet6 || a.OriginalSource == b.OriginalSource);
+        && a.OriginalDestinationPort == b.OriginalDestinationPort
+        && (a.Family == AddressFamilies.Inet6 || a.IsWhole || b.IsWhole || a.OriginalSource == b.OriginalSource);
 }

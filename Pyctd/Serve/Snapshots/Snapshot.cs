@@ -26,10 +26,10 @@ internal sealed class Snapshot : IRowSource
         _onLastRelease = onLastRelease;
         TakenAt = takenAt;
         TakenTimestamp = takenTimestamp;
-        table.IndexById();
+        table.OrderById();
         foreach (ref readonly CompactEntry entry in table.Entries)
         {
-            if ((entry.Fields & RecordFields.OrigCounters) != 0)
+            if ((entry.Fields & (ushort)RecordFields.OrigCounters) != 0)
             {
                 Accounting = true;
                 break;
@@ -114,30 +114,8 @@ internal sealed class Snapshot : IRowSource
     /// <summary>The index of the live entry with this id, or -1.</summary>
     public int IndexOf(uint id)
     {
-        Span<int> byId = _table.ById;
-        int low = 0;
-        int high = byId.Length - 1;
-        while (low <= high)
-        {
-            int middle = low + ((high - low) >> 1);
-            uint candidate = _table[byId[middle]].Id;
-            if (candidate == id)
-            {
-                int index = byId[middle];
-                return (_table[index].Flags & EntryFlags.Deleted) != 0 ? -1 : index;
-            }
-
-            if (candidate < id)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-
-        return -1;
+        int index = _table.IndexOf(id);
+        return index >= 0 && (_table[index].Flags & EntryFlags.Deleted) == 0 ? index : -1;
     }
 
     /// <summary>
@@ -187,13 +165,12 @@ internal sealed class Snapshot : IRowSource
             return;
         }
 
-        Span<int> now = _table.ById;
-        Span<int> then = previous._table.ById;
+        Span<CompactEntry> now = _table.Entries;
+        Span<CompactEntry> then = previous._table.Entries;
         int p = 0;
-        foreach (int index in now)
+        foreach (ref CompactEntry current in now)
         {
-            ref CompactEntry current = ref _table[index];
-            while (p < then.Length && previous._table[then[p]].Id < current.Id)
+            while (p < then.Length && then[p].Id < current.Id)
             {
                 p++;
             }
@@ -203,7 +180,7 @@ internal sealed class Snapshot : IRowSource
                 break;
             }
 
-            ref readonly CompactEntry earlier = ref previous._table[then[p]];
+            ref readonly CompactEntry earlier = ref then[p];
             if (earlier.Id != current.Id || !EntryPacking.SameTuple(earlier, current))
             {
                 continue;
