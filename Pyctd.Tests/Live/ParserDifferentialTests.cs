@@ -1,8 +1,6 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 using Pyctd.Conntrack;
-using Pyctd.Output;
 using Pyctd.Tests.Support;
 
 namespace Pyctd.Tests.Live;
