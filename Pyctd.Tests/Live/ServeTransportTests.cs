@@ -16,7 +16,7 @@ public sealed class ServeTransportTests : IDisposable
 
     public ServeTransportTests()
     {
-        using RSA key = RSA.Create(2048);
+        using var key = RSA.Create(2048);
         var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
         File.WriteAllText(CertificatePath, certificate.ExportCertificatePem());

@@ -38,7 +38,7 @@ public sealed class XmlRpcWriterTests
     {
         var date = new DateTime(2026, 11, 26, 7, 8, 9, DateTimeKind.Utc);
         const string text = "a&b <c> \"d\" ]]> \r\n\t\u00e9 \U0001F600 \uFFFD end";
-        XmlRpcValue value = XmlRpcValue.Struct(
+        var value = XmlRpcValue.Struct(
             ("s", XmlRpcValue.From(text)),
             ("empty string", XmlRpcValue.From(string.Empty)),
             ("b", XmlRpcValue.True),

@@ -86,7 +86,7 @@ internal sealed class ConntrackService(
     private MethodResult View(IReadOnlyList<XmlRpcValue> p, CancellationToken aborted)
     {
         Session session = SessionOf(p, 6);
-        ViewQuery query = ViewQuery.Parse(p);
+        var query = ViewQuery.Parse(p);
         session.MarkViewed();
         Snapshot snapshot = AcquireFor(session);
         try

@@ -118,7 +118,7 @@ internal sealed class SnapshotStore : IDisposable
         {
             double? wanted = _wantedMaxAge();
             double age = _current?.AgeSeconds ?? double.MaxValue;
-            TimeSpan wait = TimeSpan.FromSeconds(1);
+            var wait = TimeSpan.FromSeconds(1);
             if (wanted is double maxAge)
             {
                 if (age >= maxAge)

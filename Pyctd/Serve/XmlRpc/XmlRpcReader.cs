@@ -38,7 +38,7 @@ internal static class XmlRpcReader
 
         try
         {
-            using XmlReader reader = XmlReader.Create(body, settings, context);
+            using var reader = XmlReader.Create(body, settings, context);
             return new Parser(reader, maxDepth).ReadMethodCall();
         }
         catch (XmlException error)
