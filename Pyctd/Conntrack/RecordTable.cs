@@ -10,7 +10,7 @@ namespace Pyctd.Conntrack;
 /// </summary>
 internal sealed class RecordTable : IDisposable
 {
-    private IUnmanagedMemory<ConntrackRecord> _memory;
+    private readonly IUnmanagedMemory<ConntrackRecord> _memory;
 
     public RecordTable(int initialCapacity = 1024)
     {

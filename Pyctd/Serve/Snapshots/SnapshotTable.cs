@@ -11,9 +11,9 @@ namespace Pyctd.Serve.Snapshots;
 /// </summary>
 internal sealed class SnapshotTable : IDisposable
 {
-    private IUnmanagedMemory<CompactEntry> _entries;
-    private IUnmanagedMemory<int> _byId;
-    private IUnmanagedMemory<IPv6Addresses> _ipv6;
+    private readonly IUnmanagedMemory<CompactEntry> _entries;
+    private readonly IUnmanagedMemory<int> _byId;
+    private readonly IUnmanagedMemory<IPv6Addresses> _ipv6;
     private readonly List<ConntrackRecord> _whole = [];
 
     private static int s_alive;
