@@ -12,10 +12,7 @@ internal sealed class RecordTable : IDisposable
 {
     private readonly IUnmanagedMemory<ConntrackRecord> _memory;
 
-    public RecordTable(int initialCapacity = 1024)
-    {
-        _memory = UnmanagedMemory.Allocate<ConntrackRecord>(Math.Max(initialCapacity, 16));
-    }
+    public RecordTable(int initialCapacity = 1024) => _memory = UnmanagedMemory.Allocate<ConntrackRecord>(Math.Max(initialCapacity, 16));
 
     public int Count { get; private set; }
 
