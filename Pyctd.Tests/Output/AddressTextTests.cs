@@ -22,10 +22,7 @@ public sealed partial class AddressTextTests
     [InlineData("0:0:0:0:0:1:0:0", "::1:0:0")]
     [InlineData("::0.0.1.0", "::100")]
     [InlineData("FD00:ABCD::0DB8", "fd00:abcd::db8")]
-    public void FormatIPv6_KnownForms_MatchGlibcInetNtop(string input, string expected)
-    {
-        Assert.Equal(expected, Format6(IPAddress.Parse(input).GetAddressBytes()));
-    }
+    public void FormatIPv6_KnownForms_MatchGlibcInetNtop(string input, string expected) => Assert.Equal(expected, Format6(IPAddress.Parse(input).GetAddressBytes()));
 
     [Fact]
     public void FormatIPv6_RandomAddressesWithZeroRuns_MatchLibcInetNtop()

@@ -97,10 +97,7 @@ public sealed class XmlRpcWriterTests
     }
 
     [Fact]
-    public void Write_Markup_IsEscaped()
-    {
-        Assert.Contains("<string>&amp;&lt;&gt;\"'</string>", Write(XmlRpcValue.From("&<>\"'")));
-    }
+    public void Write_Markup_IsEscaped() => Assert.Contains("<string>&amp;&lt;&gt;\"'</string>", Write(XmlRpcValue.From("&<>\"'")));
 
     [Fact]
     public void Write_Void_IsBooleanTrueNeverNil()
