@@ -49,7 +49,7 @@ public sealed class XmlRpcWriterTests
             ("-inf", XmlRpcValue.From(double.NegativeInfinity)),
             ("nan", XmlRpcValue.From(double.NaN)),
             ("t", XmlRpcValue.From(date)),
-            ("bytes", XmlRpcValue.From(new byte[] { 0, 1, 255 })),
+            ("bytes", XmlRpcValue.From([0, 1, 255])),
             ("void", XmlRpcValue.Nil),
             ("list", XmlRpcValue.Array([XmlRpcValue.From(1), XmlRpcValue.From("x")])),
             ("a<b&c", XmlRpcValue.From(-7)),
