@@ -59,7 +59,7 @@ public sealed partial class AddressTextTests
     public void FormatIPv4_Addresses_AreDottedQuads(byte[] address, string expected)
     {
         AddressBytes raw = default;
-        address.CopyTo((Span<byte>)raw);
+        address.CopyTo(raw);
         Span<byte> text = stackalloc byte[AddressText.MaxLength];
         int length = AddressText.Format(AddressFamilies.Inet, raw, text);
         Assert.Equal(expected, Encoding.ASCII.GetString(text[..length]));
@@ -68,7 +68,7 @@ public sealed partial class AddressTextTests
     private static string Format6(byte[] address)
     {
         AddressBytes raw = default;
-        address.CopyTo((Span<byte>)raw);
+        address.CopyTo(raw);
         Span<byte> text = stackalloc byte[AddressText.MaxLength];
         int length = AddressText.Format(AddressFamilies.Inet6, raw, text);
         return Encoding.ASCII.GetString(text[..length]);
