@@ -11,7 +11,7 @@ namespace Pyctd.Tests.Live;
 /// lab table, and holds our conntrack-format line to the library's own nfct_snprintf.
 /// </summary>
 [Collection(LiveLabCollection.Name)]
-public sealed unsafe class ParserDifferentialTests(SharedLab shared)
+public sealed class ParserDifferentialTests(SharedLab shared)
 {
     private readonly LabNamespace _lab = shared.Lab;
 
