@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Text;
 using Pyctd.Conntrack;
 using Pyctd.Tests.Support;
 
