@@ -166,11 +166,12 @@ public sealed class XmlRpcFieldWriterTests(ITestOutputHelper output)
             if (writer.ChunkFull)
             {
                 // Stream.Null completes at once, as Kestrel's pipe does while it has room.
-                writer.FlushAsync(Stream.Null, CancellationToken.None).GetAwaiter().GetResult();
+                // (AsTask of a ValueTask that completed at once is Task.CompletedTask: nothing allocated.)
+                writer.FlushAsync(Stream.Null, CancellationToken.None).AsTask().GetAwaiter().GetResult();
             }
         }
 
-        writer.FlushAsync(Stream.Null, CancellationToken.None).GetAwaiter().GetResult();
+        writer.FlushAsync(Stream.Null, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         return writer.FlushedLength - start;
     }
 }
