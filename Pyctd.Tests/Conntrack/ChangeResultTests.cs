@@ -11,7 +11,7 @@ public sealed class ChangeResultTests
     [Fact]
     public void FromAcknowledgement_Enoent_IsGone_AndSaysSo()
     {
-        ChangeResult result = ChangeResult.FromAcknowledgement(2);
+        var result = ChangeResult.FromAcknowledgement(2);
 
         Assert.Equal(ChangeOutcome.Gone, result.Outcome);
         Assert.Equal("no such connection", result.Message);
@@ -21,7 +21,7 @@ public sealed class ChangeResultTests
     [Fact]
     public void FromAcknowledgement_Ebusy_IsFailed_WithTheTextAndTheNumber()
     {
-        ChangeResult result = ChangeResult.FromAcknowledgement(16);
+        var result = ChangeResult.FromAcknowledgement(16);
 
         Assert.Equal(ChangeOutcome.Failed, result.Outcome);
         Assert.Equal("Device or resource busy (errno 16)", result.Message);

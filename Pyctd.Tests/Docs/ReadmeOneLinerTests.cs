@@ -39,7 +39,7 @@ public sealed partial class ReadmeOneLinerTests(ReadmeOneLinerTests.Lab lab) : I
     public void Readme_OneLiner_RunsAgainstALabAndDoesWhatItSays(string line)
     {
         PutBackTheSelectedEntries();
-        ChangeCommand? change = ChangeCommand.Parse(line);
+        var change = ChangeCommand.Parse(line);
         Dictionary<uint, Entry> before = Entries();
         HashSet<uint> selected = change is null ? [] : Ids(_lab.Conntrack(["-L", "-o", "id", .. change.Filters]));
 

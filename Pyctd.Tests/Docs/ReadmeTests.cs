@@ -59,7 +59,7 @@ public sealed class ReadmeTests
         Assert.All(oneLiners, static line => Assert.StartsWith("pyctd ", line, StringComparison.Ordinal));
         Assert.All(oneLiners, static line => Assert.DoesNotMatch(@"(^|\s)(--netns|-n)(\s|=|$)", line));
         string[] commands = oneLiners.Select(static line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]).ToArray();
-        Assert.All(new[] { "list", "kill", "mark", "timeout" }, command => Assert.Contains(command, commands));
+        Assert.All(["list", "kill", "mark", "timeout"], command => Assert.Contains(command, commands));
         Assert.True(oneLiners.Length >= 10, $"only {oneLiners.Length} runnable one-liners");
     }
 }

@@ -22,7 +22,7 @@ public sealed class AddressPrefixTests
     public void Matches_AddressAgainstPrefix_ComparesOnlyPrefixBits(string prefix, string address, bool expected)
     {
         Assert.True(AddressPrefix.TryParse(prefix, out AddressPrefix parsed, out _));
-        IPAddress ip = IPAddress.Parse(address);
+        var ip = IPAddress.Parse(address);
         AddressBytes bytes = default;
         ip.TryWriteBytes(bytes, out _);
         byte family = ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? AddressFamilies.Inet6 : AddressFamilies.Inet;

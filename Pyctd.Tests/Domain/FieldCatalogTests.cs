@@ -56,7 +56,7 @@ public sealed class FieldCatalogTests
         var written = new HashSet<string>();
         foreach (ConntrackRecord record in Maximals())
         {
-            using JsonDocument json = JsonDocument.Parse(Json(record, s_measured));
+            using var json = JsonDocument.Parse(Json(record, s_measured));
             written.UnionWith(json.RootElement.EnumerateObject().Select(static p => p.Name));
         }
 
@@ -71,7 +71,7 @@ public sealed class FieldCatalogTests
     {
         foreach (ConntrackRecord record in Maximals())
         {
-            using JsonDocument json = JsonDocument.Parse(Json(record, s_measured));
+            using var json = JsonDocument.Parse(Json(record, s_measured));
             XmlRpcValue row = XmlRpcRow(record, s_measured);
             string[] jsonNames = json.RootElement.EnumerateObject().Select(static p => p.Name).ToArray();
             Assert.Equal(jsonNames, row.Members.Select(static m => m.Key).ToArray());
@@ -82,9 +82,9 @@ public sealed class FieldCatalogTests
     [Fact]
     public void Ipv4Integers_AreWrittenForIPv4Only()
     {
-        using JsonDocument ipv4 = JsonDocument.Parse(Json(Records.Tcp("192.168.1.1", 1, "10.0.0.1", 2), Rates.None));
+        using var ipv4 = JsonDocument.Parse(Json(Records.Tcp("192.168.1.1", 1, "10.0.0.1", 2), Rates.None));
         Assert.Equal(3232235777, ipv4.RootElement.GetProperty("orig_ipv4_src").GetInt64());
-        using JsonDocument ipv6 = JsonDocument.Parse(Json(Records.Tcp("fd00::1", 1, "fd00::2", 2), Rates.None));
+        using var ipv6 = JsonDocument.Parse(Json(Records.Tcp("fd00::1", 1, "fd00::2", 2), Rates.None));
         Assert.False(ipv6.RootElement.TryGetProperty("orig_ipv4_src", out _));
     }
 
@@ -92,7 +92,7 @@ public sealed class FieldCatalogTests
     public void MissingState_IsNullInJson_AndEmptyInXmlRpc()
     {
         var udp = Records.Flow(IpProtocols.Udp, "10.0.0.1", 5, "10.0.0.2", 53);
-        using JsonDocument json = JsonDocument.Parse(Json(udp, Rates.None));
+        using var json = JsonDocument.Parse(Json(udp, Rates.None));
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("state").ValueKind);
         Assert.Equal(string.Empty, XmlRpcRow(udp, Rates.None).Member("state")!.String);
     }

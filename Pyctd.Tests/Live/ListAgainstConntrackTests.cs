@@ -69,7 +69,7 @@ public sealed class ListAgainstConntrackTests(SharedLab shared)
     {
         ProcessResult json = PyctdProcess.Run("list", "--netns", _lab.Name, "-o", "json");
         Assert.Equal(0, json.ExitCode);
-        using JsonDocument document = JsonDocument.Parse(json.Stdout);
+        using var document = JsonDocument.Parse(json.Stdout);
         Assert.Equal(_lab.Count(), document.RootElement.GetArrayLength());
     }
 

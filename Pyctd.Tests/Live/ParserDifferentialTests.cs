@@ -1,8 +1,4 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
-using System.Text;
 using Pyctd.Conntrack;
-using Pyctd.Output;
 using Pyctd.Tests.Support;
 
 namespace Pyctd.Tests.Live;
@@ -13,7 +9,7 @@ namespace Pyctd.Tests.Live;
 /// lab table, and holds our conntrack-format line to the library's own nfct_snprintf.
 /// </summary>
 [Collection(LiveLabCollection.Name)]
-public sealed unsafe class ParserDifferentialTests(SharedLab shared)
+public sealed class ParserDifferentialTests(SharedLab shared)
 {
     private readonly LabNamespace _lab = shared.Lab;
 

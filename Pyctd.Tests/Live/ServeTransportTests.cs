@@ -13,12 +13,14 @@ public sealed class ServeTransportTests : IDisposable
     private readonly LabNamespace _lab = new();
     private readonly string _directory = Directory.CreateTempSubdirectory("pyctd-tls-").FullName;
     private readonly ServerProcess _server;
+    private readonly string _certificateHash;
 
     public ServeTransportTests()
     {
-        using RSA key = RSA.Create(2048);
+        using var key = RSA.Create(2048);
         var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        _certificateHash = certificate.GetCertHashString(HashAlgorithmName.SHA256);
         File.WriteAllText(CertificatePath, certificate.ExportCertificatePem());
         File.WriteAllText(KeyPath, key.ExportPkcs8PrivateKeyPem());
         _server = new ServerProcess(_lab, "--tls-cert", CertificatePath, "--tls-key", KeyPath, "--listen", $"unix:{SocketPath}");
@@ -37,11 +39,16 @@ public sealed class ServeTransportTests : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static HttpClient Client(string? unixSocket = null)
+    /// <summary>A client that trusts exactly the self-signed certificate this test gave the server.</summary>
+    private HttpClient Client(string? unixSocket = null)
     {
         var handler = new SocketsHttpHandler
         {
-            SslOptions = { RemoteCertificateValidationCallback = static (_, _, _, _) => true },
+            SslOptions =
+            {
+                RemoteCertificateValidationCallback = (_, presented, _, _) =>
+                    presented is not null && presented.GetCertHashString(HashAlgorithmName.SHA256) == _certificateHash,
+            },
         };
         if (unixSocket is not null)
         {

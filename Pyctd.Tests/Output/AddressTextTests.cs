@@ -22,10 +22,7 @@ public sealed partial class AddressTextTests
     [InlineData("0:0:0:0:0:1:0:0", "::1:0:0")]
     [InlineData("::0.0.1.0", "::100")]
     [InlineData("FD00:ABCD::0DB8", "fd00:abcd::db8")]
-    public void FormatIPv6_KnownForms_MatchGlibcInetNtop(string input, string expected)
-    {
-        Assert.Equal(expected, Format6(IPAddress.Parse(input).GetAddressBytes()));
-    }
+    public void FormatIPv6_KnownForms_MatchGlibcInetNtop(string input, string expected) => Assert.Equal(expected, Format6(IPAddress.Parse(input).GetAddressBytes()));
 
     [Fact]
     public void FormatIPv6_RandomAddressesWithZeroRuns_MatchLibcInetNtop()
@@ -62,7 +59,7 @@ public sealed partial class AddressTextTests
     public void FormatIPv4_Addresses_AreDottedQuads(byte[] address, string expected)
     {
         AddressBytes raw = default;
-        address.CopyTo((Span<byte>)raw);
+        address.CopyTo(raw);
         Span<byte> text = stackalloc byte[AddressText.MaxLength];
         int length = AddressText.Format(AddressFamilies.Inet, raw, text);
         Assert.Equal(expected, Encoding.ASCII.GetString(text[..length]));
@@ -71,7 +68,7 @@ public sealed partial class AddressTextTests
     private static string Format6(byte[] address)
     {
         AddressBytes raw = default;
-        address.CopyTo((Span<byte>)raw);
+        address.CopyTo(raw);
         Span<byte> text = stackalloc byte[AddressText.MaxLength];
         int length = AddressText.Format(AddressFamilies.Inet6, raw, text);
         return Encoding.ASCII.GetString(text[..length]);

@@ -44,7 +44,7 @@ public sealed class ConntrackLineFormatterTests
         var record = Records.Flow(IpProtocols.Udp, "10.0.0.1", 5, "10.0.0.2", 53, status);
         string line = Format(record);
         Assert.Contains(expected, line);
-        Assert.Single(new[] { "[HW_OFFLOAD]", "[OFFLOAD]", "[ASSURED]" }, flag => line.Contains(flag, StringComparison.Ordinal));
+        Assert.Single(["[HW_OFFLOAD]", "[OFFLOAD]", "[ASSURED]"], flag => line.Contains(flag, StringComparison.Ordinal));
     }
 
     [Fact]

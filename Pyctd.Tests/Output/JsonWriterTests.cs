@@ -35,7 +35,7 @@ public sealed class JsonWriterTests
         "ftp\"x"u8.CopyTo(tcp.Helper);
         var v6 = Records.Flow(IpProtocols.IcmpV6, "fd00::1", 0, "fd00::2", 0);
 
-        using JsonDocument document = JsonDocument.Parse(Render(false, tcp, v6));
+        using var document = JsonDocument.Parse(Render(false, tcp, v6));
         JsonElement first = document.RootElement[0];
         Assert.Equal(uint.MaxValue, first.GetProperty("id").GetUInt32());
         Assert.Equal("tcp", first.GetProperty("proto").GetString());
@@ -56,7 +56,7 @@ public sealed class JsonWriterTests
     [Fact]
     public void Write_EmptyArray_IsValidJson()
     {
-        using JsonDocument document = JsonDocument.Parse(Render(false));
+        using var document = JsonDocument.Parse(Render(false));
         Assert.Equal(0, document.RootElement.GetArrayLength());
     }
 

@@ -181,7 +181,7 @@ public sealed partial class PackagingTests
     {
         Assert.True(!withBashCompletion || File.Exists(BashCompletionLibrary),
             $"{BashCompletionLibrary} is missing: install bash-completion (scripts/install-deps does)");
-        const string Script = """
+        const string script = """
             library=$1 completion=$2
             shift 2
             if [ -n "$library" ]; then source "$library"; fi
@@ -194,7 +194,7 @@ public sealed partial class PackagingTests
             printf '%s\n' "${COMPREPLY[@]}"
             """;
         ProcessResult result = ProcessRunner.Run("bash",
-            ["--norc", "--noprofile", "-c", Script, "complete", withBashCompletion ? BashCompletionLibrary : "", s_completion, .. words],
+            ["--norc", "--noprofile", "-c", script, "complete", withBashCompletion ? BashCompletionLibrary : "", s_completion, .. words],
             new Dictionary<string, string> { ["PYCTD_UNDER_TEST"] = Repository.PyctdBinary });
         Assert.True(result.ExitCode == 0, $"completing 'pyctd {string.Join(' ', words)}' failed: {result.Stderr}");
         return result.Lines;

@@ -73,10 +73,7 @@ public sealed class SnapshotTableTests
     }
 
     [Fact]
-    public void CompactEntry_IsSmall()
-    {
-        Assert.Equal(80, System.Runtime.CompilerServices.Unsafe.SizeOf<CompactEntry>());
-    }
+    public void CompactEntry_IsSmall() => Assert.Equal(80, System.Runtime.CompilerServices.Unsafe.SizeOf<CompactEntry>());
 
     [Fact]
     public void OrderById_SortsInPlace_AndFindsEveryId()

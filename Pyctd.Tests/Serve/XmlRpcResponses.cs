@@ -19,7 +19,7 @@ internal static class XmlRpcResponses
     public static List<string> ElementTexts(string xml, string element)
     {
         var texts = new List<string>();
-        using XmlReader reader = XmlReader.Create(new StringReader(xml), new XmlReaderSettings { CheckCharacters = true, DtdProcessing = DtdProcessing.Prohibit });
+        using var reader = XmlReader.Create(new StringReader(xml), new XmlReaderSettings { CheckCharacters = true, DtdProcessing = DtdProcessing.Prohibit });
         while (reader.Read())
         {
             if (reader.NodeType == XmlNodeType.Element && reader.LocalName == element)

@@ -38,7 +38,7 @@ public sealed class XmlRpcWriterTests
     {
         var date = new DateTime(2026, 11, 26, 7, 8, 9, DateTimeKind.Utc);
         const string text = "a&b <c> \"d\" ]]> \r\n\t\u00e9 \U0001F600 \uFFFD end";
-        XmlRpcValue value = XmlRpcValue.Struct(
+        var value = XmlRpcValue.Struct(
             ("s", XmlRpcValue.From(text)),
             ("empty string", XmlRpcValue.From(string.Empty)),
             ("b", XmlRpcValue.True),
@@ -49,7 +49,7 @@ public sealed class XmlRpcWriterTests
             ("-inf", XmlRpcValue.From(double.NegativeInfinity)),
             ("nan", XmlRpcValue.From(double.NaN)),
             ("t", XmlRpcValue.From(date)),
-            ("bytes", XmlRpcValue.From(new byte[] { 0, 1, 255 })),
+            ("bytes", XmlRpcValue.From([0, 1, 255])),
             ("void", XmlRpcValue.Nil),
             ("list", XmlRpcValue.Array([XmlRpcValue.From(1), XmlRpcValue.From("x")])),
             ("a<b&c", XmlRpcValue.From(-7)),
@@ -97,10 +97,7 @@ public sealed class XmlRpcWriterTests
     }
 
     [Fact]
-    public void Write_Markup_IsEscaped()
-    {
-        Assert.Contains("<string>&amp;&lt;&gt;\"'</string>", Write(XmlRpcValue.From("&<>\"'")));
-    }
+    public void Write_Markup_IsEscaped() => Assert.Contains("<string>&amp;&lt;&gt;\"'</string>", Write(XmlRpcValue.From("&<>\"'")));
 
     [Fact]
     public void Write_Void_IsBooleanTrueNeverNil()

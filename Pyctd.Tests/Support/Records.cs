@@ -16,8 +16,8 @@ internal static class Records
 
     public static ConntrackRecord Flow(byte protocol, string source, ushort sourcePort, string destination, ushort destinationPort, uint status = 0x8)
     {
-        IPAddress src = IPAddress.Parse(source);
-        IPAddress dst = IPAddress.Parse(destination);
+        var src = IPAddress.Parse(source);
+        var dst = IPAddress.Parse(destination);
         var record = new ConntrackRecord
         {
             Family = src.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? AddressFamilies.Inet6 : AddressFamilies.Inet,

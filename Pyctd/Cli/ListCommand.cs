@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Pyctd.Conntrack;
-using Pyctd.Domain;
 using Pyctd.Domain.Fields;
 using Pyctd.Domain.Filtering;
 using Pyctd.Domain.Query;

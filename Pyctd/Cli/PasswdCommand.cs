@@ -7,9 +7,9 @@ namespace Pyctd.Cli;
 /// <summary>`pyctd passwd add|del|list`: manage the users file that `serve --auth file` reads.</summary>
 internal static class PasswdCommand
 {
-    private static readonly Argument<string> UserName = new("USER") { Description = "User name: letters, digits, . _ - @" };
+    private static readonly Argument<string> s_userName = new("USER") { Description = "User name: letters, digits, . _ - @" };
 
-    private static readonly Option<bool> ReadOnly = new("--read-only") { Description = "The user may view but not kill or change" };
+    private static readonly Option<bool> s_readOnly = new("--read-only") { Description = "The user may view but not kill or change" };
 
     public static Command Create()
     {
@@ -28,16 +28,16 @@ internal static class PasswdCommand
             """);
 
         var add = new Command("add", "Add a user, or set a user's password (and --read-only)");
-        add.Arguments.Add(UserName);
-        add.Options.Add(ReadOnly);
+        add.Arguments.Add(s_userName);
+        add.Options.Add(s_readOnly);
         add.Options.Add(users);
-        add.SetAction(result => CommandRunner.Run(result, () => Add(result.GetValue(users)!, result.GetValue(UserName)!, result.GetValue(ReadOnly))));
+        add.SetAction(result => CommandRunner.Run(result, () => Add(result.GetValue(users)!, result.GetValue(s_userName)!, result.GetValue(s_readOnly))));
 
         var delete = new Command("del", "Remove a user");
         delete.Aliases.Add("delete");
-        delete.Arguments.Add(UserName);
+        delete.Arguments.Add(s_userName);
         delete.Options.Add(users);
-        delete.SetAction(result => CommandRunner.Run(result, () => Delete(result.GetValue(users)!, result.GetValue(UserName)!)));
+        delete.SetAction(result => CommandRunner.Run(result, () => Delete(result.GetValue(users)!, result.GetValue(s_userName)!)));
 
         var list = new Command("list", "List the users and whether they may only read");
         list.Options.Add(users);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Pyctd.Serve;
 using Pyctd.Serve.Auth;
 
@@ -160,7 +159,7 @@ internal static class ServeCommand
             ReadOnly = Given(result, ReadOnly) ? result.GetValue(ReadOnly) : config.Flag("read-only") ?? false,
             SessionTimeout = TimeSpan.FromSeconds((Given(result, SessionTimeout) ? result.GetValue(SessionTimeout) : config.Integer("session-timeout", 1)) ?? 10),
             AutoRefreshSeconds = (Given(result, AutoRefresh) ? result.GetValue(AutoRefresh) : config.Integer("autorefresh", 0)) ?? 1,
-            MaxRequestBytes = (Given(result, MaxRequestSize) ? result.GetValue(MaxRequestSize) : config.Integer("max-request-size", 1024)) ?? 1024 * 1024,
+            MaxRequestBytes = (Given(result, MaxRequestSize) ? result.GetValue(MaxRequestSize) : config.Integer("max-request-size", 1024)) ?? (1024 * 1024),
             AllowUnauthenticatedRemote = Given(result, AllowUnauthenticatedRemote) ? result.GetValue(AllowUnauthenticatedRemote) : config.Flag("allow-unauthenticated-remote") ?? false,
             Netns = Given(result, GlobalOptions.Netns) ? result.GetValue(GlobalOptions.Netns) : config.Text("netns"),
         };

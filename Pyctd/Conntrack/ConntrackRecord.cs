@@ -69,7 +69,7 @@ internal struct ConntrackTuple
     /// <summary>Per-direction zone (CTA_TUPLE_ZONE), set only when <see cref="RecordFields.OrigZone"/>/<see cref="RecordFields.ReplyZone"/> is.</summary>
     public ushort Zone;
     public byte Protocol;
-    private byte _reserved;
+    private readonly byte _reserved;
 }
 
 /// <summary>Packet and byte counters of one direction (only with nf_conntrack_acct=1).</summary>
@@ -94,9 +94,9 @@ internal struct ConntrackRecord
 
     /// <summary>TCP, SCTP or DCCP state number; which one is told by <see cref="Fields"/>.</summary>
     public byte ProtocolState;
-    private byte _reserved;
+    private readonly byte _reserved;
     public ushort Zone;
-    private ushort _reserved2;
+    private readonly ushort _reserved2;
 
     public uint Status;
     public uint Timeout;

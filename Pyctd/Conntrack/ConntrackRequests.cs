@@ -28,7 +28,7 @@ internal static unsafe class ConntrackRequests
         {
             if (ct.IsInvalid)
             {
-                throw new OutOfMemoryException("nfct_new");
+                throw new InsufficientMemoryException("nfct_new");
             }
 
             SetTuple(ct, record);
@@ -166,7 +166,7 @@ internal static unsafe class ConntrackRequests
         using SafeFilterDumpHandle filter = Nfct.nfct_filter_dump_create();
         if (filter.IsInvalid)
         {
-            throw new OutOfMemoryException("nfct_filter_dump_create");
+            throw new InsufficientMemoryException("nfct_filter_dump_create");
         }
 
         if (query.Mark is uint mark)

@@ -7,7 +7,7 @@ namespace Pyctd.Conntrack;
 /// Appends netlink attributes to a message in a caller-provided buffer and keeps nlmsg_len (the
 /// first four bytes) up to date, so the library's builders and ours can take turns on one message.
 /// </summary>
-internal ref struct NetlinkMessageWriter
+internal readonly ref struct NetlinkMessageWriter
 {
     private readonly Span<byte> _buffer;
 

@@ -10,12 +10,9 @@ namespace Pyctd.Conntrack;
 /// </summary>
 internal sealed class RecordTable : IDisposable
 {
-    private IUnmanagedMemory<ConntrackRecord> _memory;
+    private readonly IUnmanagedMemory<ConntrackRecord> _memory;
 
-    public RecordTable(int initialCapacity = 1024)
-    {
-        _memory = UnmanagedMemory.Allocate<ConntrackRecord>(Math.Max(initialCapacity, 16));
-    }
+    public RecordTable(int initialCapacity = 1024) => _memory = UnmanagedMemory.Allocate<ConntrackRecord>(Math.Max(initialCapacity, 16));
 
     public int Count { get; private set; }
 

@@ -22,7 +22,7 @@ internal sealed record ServeSettings
 
     public AuthMode Auth { get; init; }
 
-    public string UsersPath { get; init; } = Pyctd.Serve.Auth.UsersFile.DefaultPath;
+    public string UsersPath { get; init; } = Serve.Auth.UsersFile.DefaultPath;
 
     public bool ReadOnly { get; init; }
 

@@ -203,10 +203,10 @@ internal static class FieldCatalog
 
     private static ConntrackField CounterField(
         string name, string description, RecordFields flag, NumberReader number, FieldOutput output = FieldOutput.Number) => new()
-    {
-        Name = name, Description = description, Type = FieldType.Number, Output = output,
-        Number = number, MaxValue = ulong.MaxValue, Presence = (in r, in _) => r.Has(flag),
-    };
+        {
+            Name = name, Description = description, Type = FieldType.Number, Output = output,
+            Number = number, MaxValue = ulong.MaxValue, Presence = (in r, in _) => r.Has(flag),
+        };
 
     private static ConntrackField RateField(string name, string description, NumberReader number) => new()
     {

@@ -115,7 +115,7 @@ internal readonly struct AddressPrefix
             return true;
         }
 
-        int mask = 0xff << (8 - remainingBits) & 0xff;
+        int mask = (0xff << (8 - remainingBits)) & 0xff;
         return (candidate[fullBytes] & mask) == (mine[fullBytes] & mask);
     }
 }

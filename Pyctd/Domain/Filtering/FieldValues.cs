@@ -23,14 +23,14 @@ internal static class FieldValues
             case FieldType.Protocol:
                 return ConntrackNames.TryParseProtocol(trimmed, out byte protocol)
                     ? FilterTerm.Equal(protocol)
-                    : throw Bad(field, text, "is not a protocol (tcp, udp, udplite, icmp, icmpv6, sctp, dccp, gre, or 1-255)");
+                    : throw Bad(text, "is not a protocol (tcp, udp, udplite, icmp, icmpv6, sctp, dccp, gre, or 1-255)");
             case FieldType.Family:
-                return FilterTerm.Equal(ParseFamily(trimmed) is byte family and not 0 ? family : throw Bad(field, text, "is not a family (ipv4, ipv6, inet, inet6, 4, 6, 2 or 10)"));
+                return FilterTerm.Equal(ParseFamily(trimmed) is byte family and not 0 ? family : throw Bad(text, "is not a family (ipv4, ipv6, inet, inet6, 4, 6, 2 or 10)"));
             case FieldType.State:
                 ulong rank = StateOrder.Of(trimmed.ToUpperInvariant());
-                return rank != 0 ? FilterTerm.Equal(rank) : throw Bad(field, text, $"is not a connection state (one of {string.Join(", ", StateOrder.Names.Where(static n => n != "NONE"))})");
+                return rank != 0 ? FilterTerm.Equal(rank) : throw Bad(text, $"is not a connection state (one of {string.Join(", ", StateOrder.Names.Where(static n => n != "NONE"))})");
             case FieldType.Status:
-                return FilterTerm.Masked(ParseStatus(field, trimmed), ParseStatus(field, trimmed));
+                return FilterTerm.Masked(ParseStatus(trimmed), ParseStatus(trimmed));
             case FieldType.Mark:
                 int slash = trimmed.IndexOf('/');
                 ulong value = Number(field, slash < 0 ? trimmed : trimmed[..slash], text);
@@ -49,7 +49,7 @@ internal static class FieldValues
         string text = value.ToString(CultureInfo.InvariantCulture);
         if (value < 0)
         {
-            throw Bad(field, text, "is negative; this field has no negative values");
+            throw Bad(text, "is negative; this field has no negative values");
         }
 
         switch (field.Type)
@@ -59,25 +59,25 @@ internal static class FieldValues
                 // PHP's ip2long gives a host-order integer.
                 if (value > uint.MaxValue)
                 {
-                    throw Bad(field, text, "is not an IPv4 address as an integer (0-4294967295)");
+                    throw Bad(text, "is not an IPv4 address as an integer (0-4294967295)");
                 }
 
                 AddressBytes bytes = default;
                 BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)value);
                 return FilterTerm.Within(ParsePrefix(field, new System.Net.IPAddress(((ReadOnlySpan<byte>)bytes)[..4]).ToString()));
             case FieldType.State:
-                throw Bad(field, text, "is not a state name (ESTABLISHED, TIME_WAIT, ...): states are given by name");
+                throw Bad(text, "is not a state name (ESTABLISHED, TIME_WAIT, ...): states are given by name");
             case FieldType.Status:
                 return FilterTerm.Masked((ulong)value, (ulong)value);
             case FieldType.Family:
                 return Parse(field, text);
             case FieldType.Protocol when value is < 1 or > 255:
-                throw Bad(field, text, "is not a protocol number (1-255)");
+                throw Bad(text, "is not a protocol number (1-255)");
             case FieldType.Opaque:
                 throw new FilterException($"'{field.Name}' cannot be filtered");
         }
 
-        return (ulong)value <= field.MaxValue ? FilterTerm.Equal((ulong)value) : throw Bad(field, text, $"is not {field.ValueHelp}");
+        return (ulong)value <= field.MaxValue ? FilterTerm.Equal((ulong)value) : throw Bad(text, $"is not {field.ValueHelp}");
     }
 
     /// <summary>0 when the text names no family.</summary>
@@ -95,17 +95,17 @@ internal static class FieldValues
             return value;
         }
 
-        throw Bad(field, whole, ambiguous ? NumberText.AmbiguousProblem : $"is not {field.ValueHelp}");
+        throw Bad(whole, ambiguous ? NumberText.AmbiguousProblem : $"is not {field.ValueHelp}");
     }
 
-    private static ulong ParseStatus(ConntrackField field, string text)
+    private static ulong ParseStatus(string text)
     {
         ulong bits = 0;
         foreach (string name in text.Split(',', StringSplitOptions.TrimEntries))
         {
             if (!ConntrackNames.TryParseStatusFlag(name, out uint bit))
             {
-                throw Bad(field, name, $"is not a status flag (one of {string.Join(", ", ConntrackNames.StatusFlags)})");
+                throw Bad(name, $"is not a status flag (one of {string.Join(", ", ConntrackNames.StatusFlags)})");
             }
 
             bits |= bit;
@@ -123,13 +123,13 @@ internal static class FieldValues
 
         if (field.Type == FieldType.IPv4Integer && prefix.Family != AddressFamilies.Inet)
         {
-            throw Bad(field, text, "is not an IPv4 address, and this field is IPv4 only");
+            throw Bad(text, "is not an IPv4 address, and this field is IPv4 only");
         }
 
         return prefix;
     }
 
-    private static FilterException Bad(ConntrackField field, string text, string problem) =>
+    private static FilterException Bad(string text, string problem) =>
         new($"'{Printable(text)}' {problem}");
 
     /// <summary>Control characters in echoed input become \xNN, so one message stays one line.</summary>

@@ -24,10 +24,15 @@ internal static class QueryEngine
     public static bool KeepsFewKeys(int offset, int limit) => limit != 0 && (long)offset + limit <= HeapLimit;
 
     /// <param name="limit">0: every match from <paramref name="offset"/> on.</param>
+    public static QueryPage Select(
+        IRowSource source, CompiledFilter filter, ConnectionOrder order, int offset, int limit, CancellationToken cancellation = default) =>
+        Select(source, filter, order, offset, limit, fullSort: false, cancellation);
+
+    /// <param name="limit">0: every match from <paramref name="offset"/> on.</param>
     /// <param name="fullSort">Tests only: take the sorting path whatever the page.</param>
     public static QueryPage Select(
         IRowSource source, CompiledFilter filter, ConnectionOrder order, int offset, int limit,
-        CancellationToken cancellation = default, bool fullSort = false)
+        bool fullSort, CancellationToken cancellation = default)
     {
         long wanted = limit == 0 ? long.MaxValue : (long)offset + limit;
         var comparer = new SortKeyComparer(order, source);

@@ -83,10 +83,10 @@ internal sealed class ConntrackService(
         return MethodResult.True;
     }
 
-    private MethodResult View(IReadOnlyList<XmlRpcValue> p, CancellationToken aborted)
+    private MethodResult.ViewPage View(IReadOnlyList<XmlRpcValue> p, CancellationToken aborted)
     {
         Session session = SessionOf(p, 6);
-        ViewQuery query = ViewQuery.Parse(p);
+        var query = ViewQuery.Parse(p);
         session.MarkViewed();
         Snapshot snapshot = AcquireFor(session);
         try
@@ -246,7 +246,7 @@ internal sealed class ConntrackService(
     /// written (each result streamed, each failure a {faultCode, faultString} entry), so twenty
     /// views in one request cost one view's memory, not twenty.
     /// </summary>
-    private MethodResult Multicall(IReadOnlyList<XmlRpcValue> p, string client, CancellationToken aborted)
+    private MethodResult.Multicall Multicall(IReadOnlyList<XmlRpcValue> p, string client, CancellationToken aborted)
     {
         if (p.Count != 1 || p[0].Kind != XmlRpcKind.Array)
         {

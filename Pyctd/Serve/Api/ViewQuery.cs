@@ -55,7 +55,7 @@ internal sealed class ViewQuery
 
         try
         {
-            ConnectionOrder order = ConnectionOrder.Parse(orderBy, descending, ratesAvailable: true);
+            var order = ConnectionOrder.Parse(orderBy, descending, ratesAvailable: true);
             FilterSpec spec = ParseFilters(filters);
             return new ViewQuery(spec.Compile(ratesAvailable: true), order, start, length, KeyOf(spec, order));
         }

@@ -42,7 +42,9 @@ internal static class PasswordHash
         byte[] secret = Encoding.UTF8.GetBytes(password);
         if (IsHex(stored) && stored.Length is 40 or 64)
         {
+#pragma warning disable CA5350 // SHA-1: only to verify the original's legacy digests; new passwords are PBKDF2-SHA256
             byte[] digest = stored.Length == 40 ? SHA1.HashData(secret) : SHA256.HashData(secret);
+#pragma warning restore CA5350
             return CryptographicOperations.FixedTimeEquals(digest, Convert.FromHexString(stored));
         }
 

@@ -14,7 +14,7 @@ namespace Pyctd.Serve.Snapshots;
 internal sealed class SnapshotStore : IDisposable
 {
     /// <summary>How long a dump waits for a replaced snapshot's last readers before it takes a third table.</summary>
-    private static readonly TimeSpan RetirementPatience = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan s_retirementPatience = TimeSpan.FromMilliseconds(250);
 
     private readonly string? _netns;
     private readonly Func<double?> _wantedMaxAge;
@@ -118,7 +118,7 @@ internal sealed class SnapshotStore : IDisposable
         {
             double? wanted = _wantedMaxAge();
             double age = _current?.AgeSeconds ?? double.MaxValue;
-            TimeSpan wait = TimeSpan.FromSeconds(1);
+            var wait = TimeSpan.FromSeconds(1);
             if (wanted is double maxAge)
             {
                 if (age >= maxAge)
@@ -195,7 +195,7 @@ internal sealed class SnapshotStore : IDisposable
 
         SnapshotTable table = _pool.Rent(
             previous is null ? 4096 : previous.Count + (previous.Count / 32) + 1024,
-            retiring ? RetirementPatience : TimeSpan.Zero);
+            retiring ? s_retirementPatience : TimeSpan.Zero);
         long started = Stopwatch.GetTimestamp();
         try
         {

@@ -15,8 +15,8 @@ internal sealed class SnapshotTable : IDisposable
     private static int s_alive;
 
     private readonly List<ConntrackRecord> _whole = [];
-    private IUnmanagedMemory<CompactEntry> _entries;
-    private IUnmanagedMemory<IPv6Addresses> _ipv6;
+    private readonly IUnmanagedMemory<CompactEntry> _entries;
+    private readonly IUnmanagedMemory<IPv6Addresses> _ipv6;
 
     public SnapshotTable(int capacity)
     {

@@ -38,7 +38,7 @@ internal static class XmlRpcReader
 
         try
         {
-            using XmlReader reader = XmlReader.Create(body, settings, context);
+            using var reader = XmlReader.Create(body, settings, context);
             return new Parser(reader, maxDepth).ReadMethodCall();
         }
         catch (XmlException error)
@@ -204,7 +204,7 @@ internal static class XmlRpcReader
             switch (type)
             {
                 case "i4" or "int" or "i8" or "i1" or "i2":
-                    return ReadInteger(type);
+                    return ReadInteger();
                 case "boolean":
                     return ReadText().Trim() switch
                     {
@@ -232,7 +232,7 @@ internal static class XmlRpcReader
             }
         }
 
-        private XmlRpcValue ReadInteger(string type)
+        private XmlRpcValue ReadInteger()
         {
             string text = ReadText().Trim();
             if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
