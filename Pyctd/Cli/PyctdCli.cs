@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
-using System.Reflection;
 
 namespace Pyctd.Cli;
 
@@ -90,8 +89,7 @@ internal static class PyctdCli
         return string.Join(' ', ["pyctd", .. names]);
     }
 
-    public static string Version =>
-        typeof(PyctdCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+    public static string Version => ProductVersion.Text;
 
     public static int Run(string[] args)
     {

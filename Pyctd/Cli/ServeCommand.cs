@@ -111,6 +111,7 @@ internal static class ServeCommand
             throw new PyctdException(ExitCode.Failure, $"{settings.UsersPath} has no users: add one with 'pyctd passwd add USER'");
         }
 
+        GarbageBudget.Ensure();
         return ServeHost.Run(settings, users, GlobalOptions.IsVerbose(result));
     }
 

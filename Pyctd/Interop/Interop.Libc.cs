@@ -45,6 +45,10 @@ internal static partial class Interop
         }
 
         // Descriptors we own go in and out as SafeHandles, so none is closed while a call still uses it.
+        /// <summary>execve(2); returns only on failure.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "execve", SetLastError = true)]
+        internal static partial int ExecVE(byte* path, byte** argv, byte** envp);
+
         /// <summary>getrandom(2): the kernel's CSPRNG, without loading OpenSSL for it (3.4 MB of a router's memory).</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "getrandom", SetLastError = true)]
         internal static partial nint GetRandom(byte* buffer, nuint length, uint flags);

@@ -233,7 +233,7 @@ internal sealed class ConntrackService(
                 ("collections", XmlRpcValue.From(GC.CollectionCount(0))),
                 ("managed_heap_bytes", XmlRpcValue.From(GC.GetGCMemoryInfo().HeapSizeBytes)),
                 ("managed_committed_bytes", XmlRpcValue.From(GC.GetGCMemoryInfo().TotalCommittedBytes)),
-                ("version", XmlRpcValue.From(Cli.PyctdCli.Version)));
+                ("version", XmlRpcValue.From(ProductVersion.Text)));
         }
         finally
         {

@@ -126,12 +126,6 @@ internal sealed class SnapshotStore : IDisposable
                     try
                     {
                         Take(Stopwatch.GetTimestamp(), maxAge).Release();
-
-                        // NativeAOT's non-concurrent workstation GC sizes its gen0 budget from the CPU
-                        // and the heap (tens of megabytes here), and GCgen0size can only be set from the
-                        // environment. A gen0 collection per refresh (well under a millisecond: requests
-                        // leave little alive) keeps request garbage to what one refresh period makes.
-                        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
                     }
                     catch (PyctdException error)
                     {
