@@ -133,6 +133,7 @@ internal static class FilterOptions
             throw new PyctdException(ExitCode.Usage, $"--sport/--dport need a protocol with ports, not {System.Text.Encoding.ASCII.GetString(ConntrackNames.ProtocolUtf8(p))}");
         }
 
+        FilterContradictions.CheckState(protocol, result.GetValue(State));
         MarkSpec? mark = result.GetValue(Mark);
         return new ConnectionFilter
         {

@@ -4,10 +4,15 @@ using System.Globalization;
 
 namespace Pyctd.Cli;
 
-/// <summary>Option value parsers: each names the offending text in its error, which makes the exit code 2.</summary>
+/// <summary>
+/// Option value parsers: each names the offending text in its error, which makes the exit code 2.
+/// Numbers are decimal or 0x hex. A decimal number with a leading zero ("010") is refused everywhere:
+/// conntrack(8) reads it as octal (mark 8, zone 8), and a pasted conntrack command must not quietly
+/// select other entries than it did there (docs/decisions.md, "Command line").
+/// </summary>
 internal static class ValueParsers
 {
-    /// <summary>A u32 written in decimal or 0x-hex (marks, timeouts, ids).</summary>
+    /// <summary>A u32 written in decimal or 0x-hex (marks, timeouts, ids); "010" is not one.</summary>
     public static bool TryParseUInt32(string text, out uint value)
     {
         text = text.Trim();
@@ -16,13 +21,49 @@ internal static class ValueParsers
             return uint.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value) && text.Length > 2;
         }
 
-        return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+        value = 0;
+        return !HasLeadingZero(text) && uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 
+    /// <summary>
+    /// The error for a value with a decimal number written with a leading zero, in any of its
+    /// '/'-separated parts (VALUE/MASK, ADDR/PREFIX), or null when there is none.
+    /// </summary>
+    public static string? LeadingZeroError(string text)
+    {
+        foreach (string part in text.Split('/'))
+        {
+            string number = part.Trim();
+            if (HasLeadingZero(number))
+            {
+                string asDecimal = number.TrimStart('0') is { Length: > 0 } digits ? digits : "0";
+                string? asOctal = number.Length <= 12 && number.All(static c => c is >= '0' and <= '7')
+                    ? Convert.ToUInt64(number, 8).ToString(CultureInfo.InvariantCulture)
+                    : null;
+                string choices = asOctal is null || asOctal == asDecimal ? asDecimal : $"{asOctal} or {asDecimal}";
+                return $"'{text}': a leading zero means octal to conntrack{(asOctal is null ? string.Empty : $" ({number} = {asOctal})")}, "
+                    + $"so pyctd refuses it; write {choices}, or 0x hex";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Two or more decimal digits, the first a 0: what strtoul(..., 0) takes for octal.</summary>
+    private static bool HasLeadingZero(string text) =>
+        text.Length > 1 && text[0] == '0' && text.All(char.IsAsciiDigit);
+
+    /// <summary>A parser for an option's value; a number with a leading zero is refused before <paramref name="parse"/> sees it.</summary>
     public static Func<ArgumentResult, T?> Struct<T>(string what, TryParse<T> parse)
         where T : struct => result =>
     {
         string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+        if (LeadingZeroError(text) is string leadingZero)
+        {
+            result.AddError(leadingZero);
+            return null;
+        }
+
         if (parse(text, out T value, out string? error))
         {
             return value;
