@@ -93,7 +93,7 @@ internal static class ServeCommand
             POST methodCalls to /RPC2 (or /). Methods: login, logout, view, kill, change,
             refresh, set_autorefresh, stats, system.listMethods, system.methodHelp,
             system.methodSignature, system.multicall. Audit lines (failed logins, kills,
-            changes) go to stderr, i.e. the journal under systemd.
+            changes, refused connections) go to stderr, i.e. the journal under systemd.
 
             Examples:
               pyctd serve                                   # loopback, port {ServeSettings.DefaultPort}

@@ -105,6 +105,6 @@ internal sealed class ConnectionLimits
         }
 
         long refused = Interlocked.Exchange(ref _refusedSinceReport, 0);
-        _audit($"connections refused: {refused} in the last minute at most, the latest from={address}, which holds {PerAddress} (--max-connections-per-address)");
+        _audit($"connections refused: {refused} since the last such line; the latest from={address}, which holds its {PerAddress} (--max-connections-per-address)");
     }
 }

@@ -13,6 +13,9 @@ namespace Pyctd.Serve;
 /// <summary>Runs the XML-RPC server on Kestrel until SIGTERM or SIGINT.</summary>
 internal static class ServeHost
 {
+    /// <summary>Idle time after which a connection is closed. Reverse proxies that keep connections to serve must close theirs sooner.</summary>
+    public static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(10);
+
     public static ExitCode Run(ServeSettings settings, IReadOnlyList<User> users, bool verbose)
     {
         X509Certificate2? certificate = LoadCertificate(settings);
@@ -67,6 +70,8 @@ internal static class ServeHost
         });
 
         WebApplication app = builder.Build();
+        // Every request runs in a RequestScope: the sessions it names stay in use until its answer
+        // has been written, and it may log in once.
         app.Use(static async (context, next) =>
         {
             using RequestScope request = RequestScope.Begin();
@@ -117,9 +122,6 @@ internal static class ServeHost
         limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(5));
         limits.MinResponseDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
     }
-
-    /// <summary>Idle time after which a connection is closed. Reverse proxies that keep connections to serve must close theirs sooner.</summary>
-    public static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(10);
 
     private static X509Certificate2? LoadCertificate(ServeSettings settings)
     {
