@@ -146,6 +146,8 @@ public sealed class PasswdAndServeOptionsTests : IDisposable
     [InlineData("--listen", "unix:relative.sock", "needs an absolute path")]
     [InlineData("--auth", "ldap", "is not an auth mode")]
     [InlineData("--session-timeout", "0", "is not a positive number")]
+    [InlineData("--session-timeout", "010", "a leading zero means octal")]
+    [InlineData("--max-connections-per-address", "0", "is not a positive number")]
     public void Serve_BadOption_ExitsTwoNamingIt(string option, string value, string expected)
     {
         string[] arguments = option == "--auth" ? ["serve", option, value] : ["serve", option, value, "--auth", "none"];
@@ -162,6 +164,10 @@ public sealed class PasswdAndServeOptionsTests : IDisposable
     [InlineData("auth = none\nauth = file\n", ":2: 'auth' is set twice")]
     [InlineData("listen = 0.0.0.0:18473\nauth = none\n", "refusing --auth none on 0.0.0.0:18473")]
     [InlineData("listen = localhost:80\n", "listen: 'localhost:80': 'localhost' is not an IP address")]
+    [InlineData("netns =\n", ":1: 'netns' has no value")]
+    [InlineData("netns =   \t\n", ":1: 'netns' has no value")]
+    [InlineData("max-connections-per-address = 0\n", ":1: max-connections-per-address: '0' is not a whole number of at least 1")]
+    [InlineData("session-timeout = 010\n", ":1: session-timeout: '010' is not a whole number of at least 1 (no leading zero)")]
     public void Serve_BadConfigFile_ExitsTwoNamingFileAndLine(string content, string expected)
     {
         string path = Path.Combine(_directory, "pyctd.conf");

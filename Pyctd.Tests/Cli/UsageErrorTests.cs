@@ -30,7 +30,7 @@ public sealed class UsageErrorTests
         ProcessResult result = PyctdProcess.Run(arguments);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(expected, result.Stderr);
-        Assert.DoesNotContain("   at ", result.Stderr); // no stack trace
+        Assert.Matches(@"^pyctd: [^\n]*\n$", result.Stderr); // one line, as the README promises; no stack trace
         Assert.Empty(result.Stdout);
     }
 
@@ -74,6 +74,6 @@ public sealed class ChangeUsageErrorTests
         ProcessResult result = PyctdProcess.Run(arguments);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(expected, result.Stderr);
-        Assert.DoesNotContain("   at ", result.Stderr);
+        Assert.Matches(@"^pyctd: [^\n]*\n$", result.Stderr);
     }
 }

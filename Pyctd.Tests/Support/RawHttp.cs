@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -8,13 +9,16 @@ internal static class RawHttp
 {
     public sealed record Response(int Status, string Headers, string Body);
 
-    public static Response Post(int port, string body, string version = "HTTP/1.1", string extraHeaders = "") =>
+    /// <param name="from">The loopback address to connect from (127.0.0.2, ...); by default the kernel's choice, 127.0.0.1.</param>
+    public static Response Post(int port, string body, string version = "HTTP/1.1", string extraHeaders = "", IPAddress? from = null) =>
         Send(port, Encoding.UTF8.GetBytes(
-            $"POST /RPC2 {version}\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n{extraHeaders}\r\n{body}"));
+            $"POST /RPC2 {version}\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n{extraHeaders}\r\n{body}"), from: from);
 
-    public static Response Send(int port, byte[] request, Stream? bodySource = null)
+    public static Response Send(int port, byte[] request, Stream? bodySource = null, IPAddress? from = null)
     {
-        using var client = new TcpClient("127.0.0.1", port) { ReceiveTimeout = 30_000, SendTimeout = 30_000 };
+        using TcpClient client = Connect(port, from);
+        client.ReceiveTimeout = 30_000;
+        client.SendTimeout = 30_000;
         using NetworkStream stream = client.GetStream();
         try
         {
@@ -73,6 +77,22 @@ internal static class RawHttp
         }
 
         return body.ToArray();
+    }
+
+    /// <summary>A connection to the server on 127.0.0.1, from <paramref name="from"/> when given.</summary>
+    public static TcpClient Connect(int port, IPAddress? from = null)
+    {
+        var client = from is null ? new TcpClient() : new TcpClient(new IPEndPoint(from, 0));
+        try
+        {
+            client.Connect(IPAddress.Loopback, port);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
     }
 
     public static string Call(string method, params string[] parameterValues) =>

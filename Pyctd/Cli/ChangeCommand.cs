@@ -146,7 +146,7 @@ internal static class ChangeCommand
         {
             if (!ValueParsers.TryParseUInt32(result.Tokens[i].Value, out ids[i]))
             {
-                result.AddError($"'{result.Tokens[i].Value}' is not a connection id (0-4294967295)");
+                result.AddError(ValueParsers.LeadingZeroError(result.Tokens[i].Value) ?? $"'{result.Tokens[i].Value}' is not a connection id (0-4294967295)");
                 return [];
             }
         }

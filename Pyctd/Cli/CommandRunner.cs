@@ -5,8 +5,8 @@ namespace Pyctd.Cli;
 
 /// <summary>
 /// Runs a command's body and turns failures into the documented contract: expected ones print one
-/// line ("pyctd: ...") and their exit code; unexpected ones print one line too, with the full
-/// exception only under --verbose or PYCTD_DEBUG=1.
+/// line ("pyctd: ...", control characters escaped) and their exit code; unexpected ones print one
+/// line too, with the full exception only under --verbose or PYCTD_DEBUG=1.
 /// </summary>
 internal static class CommandRunner
 {
@@ -19,7 +19,7 @@ internal static class CommandRunner
         }
         catch (PyctdException error)
         {
-            Console.Error.WriteLine($"pyctd: {error.Message}");
+            Console.Error.WriteLine($"pyctd: {MessageText.Escape(error.Message)}");
             if (verbose && error.InnerException is not null)
             {
                 Console.Error.WriteLine(error.InnerException);
@@ -34,7 +34,7 @@ internal static class CommandRunner
         }
         catch (Exception error)
         {
-            Console.Error.WriteLine($"pyctd: internal error: {error.Message}{(verbose ? string.Empty : " (run with --verbose for details)")}");
+            Console.Error.WriteLine($"pyctd: internal error: {MessageText.Escape(error.Message)}{(verbose ? string.Empty : " (run with --verbose for details)")}");
             if (verbose)
             {
                 Console.Error.WriteLine(error);

@@ -17,7 +17,7 @@ internal static class MarkCommand
                 return mark;
             }
 
-            result.AddError(error!);
+            result.AddError(ValueParsers.LeadingZeroError(text) ?? error!);
             return default;
         },
     };

@@ -99,15 +99,48 @@ internal static class PyctdCli
         bool helpAsked = result.Action is HelpAction or SummaryHelpAction;
         if (result.Errors.Count > 0 && !helpAsked)
         {
-            foreach (var error in result.Errors)
-            {
-                Console.Error.WriteLine($"pyctd: {error.Message}");
-            }
-
-            Console.Error.WriteLine($"Try '{CommandPath(result.CommandResult)} --help'.");
+            Console.Error.WriteLine($"pyctd: {MessageText.Escape(UsageError(result))}");
             return (int)ExitCode.Usage;
         }
 
         return result.Invoke();
+    }
+
+    /// <summary>
+    /// One line for a command line that does not parse (the README and pyctd(8) promise one line
+    /// per error): what is wrong, with where to look. Only the first problem is named; fixing it
+    /// shows the next.
+    /// </summary>
+    internal static string UsageError(ParseResult result)
+    {
+        Command command = result.CommandResult.Command;
+        string path = CommandPath(result.CommandResult);
+        string? unmatched = result.UnmatchedTokens.Count > 0 ? result.UnmatchedTokens[0] : null;
+        if (command.Action is null && command.Subcommands.Count > 0 && unmatched is null or [not '-', ..])
+        {
+            // `pyctd frob` or `pyctd passwd`: a command that only groups others.
+            string commands = string.Join(", ", command.Subcommands.Where(static c => !c.Hidden).Select(static c => c.Name));
+            string of = command is RootCommand ? string.Empty : $" for '{path}'";
+            return unmatched is null
+                ? $"missing command{of} (commands: {commands}); see '{path} --help'"
+                : $"unknown command '{unmatched}'{of} (commands: {commands})";
+        }
+
+        string problem = unmatched switch
+        {
+            ['-', ..] => $"unknown option '{unmatched}'",
+            not null => $"unexpected argument '{unmatched}'",
+            _ => Sentence(result.Errors[0].Message),
+        };
+        return $"{problem}; see '{path} --help'";
+    }
+
+    /// <summary>System.CommandLine's messages as ours read: "Required argument missing..." becomes "required argument missing...".</summary>
+    private static string Sentence(string message)
+    {
+        message = message.TrimEnd().TrimEnd('.');
+        return message.Length > 1 && char.IsUpper(message[0]) && char.IsLower(message[1])
+            ? char.ToLowerInvariant(message[0]) + message[1..]
+            : message;
     }
 }

@@ -65,6 +65,14 @@ internal static class ServeCommand
         CustomParser = ValueParsers.Struct<int>("size", ValueParsers.Positive),
     };
 
+    public static readonly Option<int?> MaxConnectionsPerAddress = new("--max-connections-per-address")
+    {
+        Description = $"Open connections one client address may hold; more are closed at once (default {ServeSettings.DefaultMaxConnectionsPerAddress}). "
+            + "Behind a reverse proxy every client has the proxy's address: raise it there",
+        HelpName = "N",
+        CustomParser = ValueParsers.Struct<int>("number of connections", ValueParsers.Positive),
+    };
+
     public static readonly Option<string?> Config = new("--config")
     {
         Description = $"Read settings from FILE (default {ConfigFile.DefaultPath} when it exists); options given here override it",
@@ -84,14 +92,14 @@ internal static class ServeCommand
             POST methodCalls to /RPC2 (or /). Methods: login, logout, view, kill, change,
             refresh, set_autorefresh, stats, system.listMethods, system.methodHelp,
             system.methodSignature, system.multicall. Audit lines (failed logins, kills,
-            changes) go to stderr, i.e. the journal under systemd.
+            changes, refused connections) go to stderr, i.e. the journal under systemd.
 
             Examples:
               pyctd serve                                   # loopback, port {ServeSettings.DefaultPort}
               pyctd serve --listen 0.0.0.0:{ServeSettings.DefaultPort} --tls-cert c.pem --tls-key k.pem
               pyctd serve --listen unix:/run/pyctd/pyctd.sock --read-only
             """);
-        foreach (Option option in new Option[] { Config, Listen, TlsCertificate, TlsKey, Auth, Users, ReadOnly, SessionTimeout, AutoRefresh, MaxRequestSize, AllowUnauthenticatedRemote })
+        foreach (Option option in new Option[] { Config, Listen, TlsCertificate, TlsKey, Auth, Users, ReadOnly, SessionTimeout, AutoRefresh, MaxRequestSize, MaxConnectionsPerAddress, AllowUnauthenticatedRemote })
         {
             command.Options.Add(option);
         }
@@ -161,6 +169,8 @@ internal static class ServeCommand
             SessionTimeout = TimeSpan.FromSeconds((Given(result, SessionTimeout) ? result.GetValue(SessionTimeout) : config.Integer("session-timeout", 1)) ?? 10),
             AutoRefreshSeconds = (Given(result, AutoRefresh) ? result.GetValue(AutoRefresh) : config.Integer("autorefresh", 0)) ?? 1,
             MaxRequestBytes = (Given(result, MaxRequestSize) ? result.GetValue(MaxRequestSize) : config.Integer("max-request-size", 1024)) ?? (1024 * 1024),
+            MaxConnectionsPerAddress = (Given(result, MaxConnectionsPerAddress) ? result.GetValue(MaxConnectionsPerAddress) : config.Integer("max-connections-per-address", 1))
+                ?? ServeSettings.DefaultMaxConnectionsPerAddress,
             AllowUnauthenticatedRemote = Given(result, AllowUnauthenticatedRemote) ? result.GetValue(AllowUnauthenticatedRemote) : config.Flag("allow-unauthenticated-remote") ?? false,
             Netns = Given(result, GlobalOptions.Netns) ? result.GetValue(GlobalOptions.Netns) : config.Text("netns"),
         };

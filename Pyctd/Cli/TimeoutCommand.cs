@@ -17,7 +17,7 @@ internal static class TimeoutCommand
                 return seconds;
             }
 
-            result.AddError($"'{text}' is not a number of seconds (0-4294967295)");
+            result.AddError(ValueParsers.LeadingZeroError(text) ?? $"'{text}' is not a number of seconds (0-4294967295)");
             return 0;
         },
     };

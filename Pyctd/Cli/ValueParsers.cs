@@ -3,16 +3,31 @@ using System.Globalization;
 
 namespace Pyctd.Cli;
 
-/// <summary>Option value parsers: each names the offending text in its error, which makes the exit code 2.</summary>
+/// <summary>
+/// Option value parsers: each names the offending text in its error, which makes the exit code 2.
+/// Numbers are decimal or 0x hex. A decimal number with a leading zero ("010") is refused everywhere:
+/// conntrack(8) reads it as octal (mark 8, zone 8), and a pasted conntrack command must not quietly
+/// select other entries than it did there (docs/decisions.md, "Command line").
+/// </summary>
 internal static class ValueParsers
 {
-    /// <summary>A u32 written in decimal or 0x hex (marks, timeouts, ids), by the same rules as filter values.</summary>
+    /// <summary>A u32 written in decimal or 0x hex (marks, timeouts, ids); "010" is not one. The same rules as filter values.</summary>
     public static bool TryParseUInt32(string text, out uint value) => Domain.Filtering.NumberText.TryParseUInt32(text, out value);
 
+    /// <summary>The error for a number written with a leading zero, or null (<see cref="Domain.Filtering.NumberText.LeadingZeroError"/>).</summary>
+    public static string? LeadingZeroError(string text) => Domain.Filtering.NumberText.LeadingZeroError(text);
+
+    /// <summary>A parser for an option's value; a number with a leading zero is refused before <paramref name="parse"/> sees it.</summary>
     public static Func<ArgumentResult, T?> Struct<T>(string what, TryParse<T> parse)
         where T : struct => result =>
     {
         string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+        if (LeadingZeroError(text) is string leadingZero)
+        {
+            result.AddError(leadingZero);
+            return null;
+        }
+
         if (parse(text, out T value, out string? error))
         {
             return value;

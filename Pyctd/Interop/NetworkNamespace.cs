@@ -17,9 +17,15 @@ internal static class NetworkNamespace
 
     public static T Enter<T>(string? name, Func<T> action)
     {
-        if (string.IsNullOrEmpty(name))
+        if (name is null)
         {
             return action();
+        }
+
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            // Callers refuse it already; an empty name must never quietly mean the current namespace.
+            throw new PyctdException(ExitCode.Usage, $"'{name}' is not a network namespace name");
         }
 
         using SafeFileHandle original = Interop.Libc.Open("/proc/thread-self/ns/net", Interop.Libc.O_RDONLY | Interop.Libc.O_CLOEXEC);

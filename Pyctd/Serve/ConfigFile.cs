@@ -12,7 +12,7 @@ internal sealed class ConfigFile
     public static readonly string[] Keys =
     [
         "listen", "tls-cert", "tls-key", "auth", "users", "read-only", "session-timeout", "autorefresh",
-        "max-request-size", "allow-unauthenticated-remote", "netns",
+        "max-request-size", "max-connections-per-address", "allow-unauthenticated-remote", "netns",
     ];
 
     private readonly Dictionary<string, List<(string Value, int Line)>> _values = new(StringComparer.Ordinal);
@@ -103,6 +103,11 @@ internal sealed class ConfigFile
         _ => (false, false),
     }, "true or false");
 
+    /// <summary>A decimal number; "010" is refused, as on the command line, where a leading zero means octal to conntrack.</summary>
     public int? Integer(string key, int minimum) =>
-        Value(key, text => (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= minimum, n), $"a whole number of at least {minimum}");
+        Value(key, text =>
+        {
+            bool ok = int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n);
+            return (ok && n >= minimum && text is not ['0', _, ..], n);
+        }, $"a whole number of at least {minimum} (no leading zero)");
 }

@@ -13,9 +13,14 @@ namespace Pyctd.Serve;
 /// <summary>Runs the XML-RPC server on Kestrel until SIGTERM or SIGINT.</summary>
 internal static class ServeHost
 {
+    /// <summary>Idle time after which a connection is closed. Reverse proxies that keep connections to serve must close theirs sooner.</summary>
+    public static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(10);
+
     public static ExitCode Run(ServeSettings settings, IReadOnlyList<User> users, bool verbose)
     {
         X509Certificate2? certificate = LoadCertificate(settings);
+        Action<string> audit = static line => Console.Error.WriteLine($"pyctd: audit: {line}");
+        var connections = new ConnectionLimits(settings.MaxConnectionsPerAddress, Interop.OpenFileLimit.RaiseToHardLimit(), audit);
         var sessions = new SessionStore(settings.SessionTimeout);
         using var snapshots = new SnapshotStore(settings.Netns, sessions.MinAutoRefresh);
         snapshots.AcquireRefreshed().Release(); // fail at start-up, with a clear line, if the table cannot be read
@@ -29,7 +34,7 @@ internal static class ServeHost
             snapshots,
             sessions,
             new LoginThrottle(),
-            static line => Console.Error.WriteLine($"pyctd: audit: {line}"));
+            audit);
         var endpoint = new XmlRpcEndpoint(service, settings, verbose);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -44,15 +49,14 @@ internal static class ServeHost
             kestrel.AddServerHeader = false;
             // Every read and write is asynchronous: a synchronous one holds a thread for as long as a slow client takes.
             kestrel.AllowSynchronousIO = false;
-            kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes;
-            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-            kestrel.Limits.MaxConcurrentConnections = 1024;
-            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            ApplyLimits(kestrel.Limits, settings, connections);
             foreach (ListenAddress address in settings.Listen)
             {
                 Action<ListenOptions> configure = options =>
                 {
                     options.Protocols = HttpProtocols.Http1;
+                    // First, before TLS: a connection over its address's limit costs no handshake.
+                    options.Use(connections.Limit);
                     if (certificate is not null)
                     {
                         options.UseHttps(certificate);
@@ -71,6 +75,13 @@ internal static class ServeHost
         });
 
         WebApplication app = builder.Build();
+        // Every request runs in a RequestScope: the sessions it names stay in use until its answer
+        // has been written, and it may log in once.
+        app.Use(static async (context, next) =>
+        {
+            using var request = RequestScope.Begin();
+            await next(context);
+        });
         app.MapPost("/", endpoint.HandleAsync);
         app.MapPost("/RPC2", endpoint.HandleAsync);
         // Routing answers other methods on these paths with 405 Method Not Allowed.
@@ -91,9 +102,30 @@ internal static class ServeHost
         }
 
         Console.Error.WriteLine($"pyctd: auth {settings.Auth.ToString().ToLowerInvariant()}{(settings.Auth == AuthMode.File ? $" ({users.Count} users in {settings.UsersPath})" : string.Empty)}, "
-            + $"{(settings.ReadOnly ? "read-only, " : string.Empty)}sessions expire after {settings.SessionTimeout.TotalSeconds:0} s idle");
+            + $"{(settings.ReadOnly ? "read-only, " : string.Empty)}sessions expire after {settings.SessionTimeout.TotalSeconds:0} s idle, "
+            + $"at most {connections.PerAddress} connections per address and {connections.Total} in all");
         app.WaitForShutdown();
         return ExitCode.Success;
+    }
+
+    /// <summary>
+    /// How long and how slowly a client may hold a connection (docs/decisions.md, "serve"; pyctd(8),
+    /// LIMITS). Every value is set here, none left to Kestrel's defaults, so the documentation can
+    /// name them.
+    /// </summary>
+    private static void ApplyLimits(KestrelServerLimits limits, ServeSettings settings, ConnectionLimits connections)
+    {
+        limits.MaxRequestBodySize = settings.MaxRequestBytes;
+        limits.MaxRequestHeadersTotalSize = 32 * 1024;
+        limits.MaxConcurrentConnections = connections.Total;
+        // A connection with no request under way, the first one included, is closed after this.
+        limits.KeepAliveTimeout = KeepAliveTimeout;
+        // The request line and headers must arrive within this, however slowly they trickle in.
+        limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+        // A body (at most --max-request-size) must arrive at 1 KiB/s on average, after a 5 s grace;
+        // an answer must be taken at 240 bytes/s. Slower connections are closed.
+        limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(5));
+        limits.MinResponseDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
     }
 
     private static X509Certificate2? LoadCertificate(ServeSettings settings)

@@ -35,6 +35,11 @@ internal sealed record ServeSettings
 
     public int MaxMulticallCalls { get; init; } = 100;
 
+    /// <summary>Open connections one client address may hold; more are closed at once (docs/decisions.md, "serve").</summary>
+    public int MaxConnectionsPerAddress { get; init; } = DefaultMaxConnectionsPerAddress;
+
+    public const int DefaultMaxConnectionsPerAddress = 64;
+
     public bool AllowUnauthenticatedRemote { get; init; }
 
     public string? Netns { get; init; }

@@ -8,7 +8,8 @@ namespace Pyctd.Serve;
 /// <summary>A logged-in client. The original's API passes its id as every call's first argument.</summary>
 internal sealed class Session(string id, string user, bool readOnly, string address, int autoRefresh)
 {
-    private long _lastSeen = Stopwatch.GetTimestamp();
+    private long _lastUsed = Stopwatch.GetTimestamp();
+    private int _requestsInFlight;
 
     public string Id { get; } = id;
 
@@ -33,9 +34,28 @@ internal sealed class Session(string id, string user, bool readOnly, string addr
 
     private Snapshot? _pinned;
 
-    public TimeSpan Idle => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastSeen));
+    /// <summary>When a request that named this session last ended (or began, for one without a <see cref="RequestScope"/>).</summary>
+    public long LastUsed => Interlocked.Read(ref _lastUsed);
 
-    public void Touch() => Interlocked.Exchange(ref _lastSeen, Stopwatch.GetTimestamp());
+    public bool InUse => Volatile.Read(ref _requestsInFlight) > 0;
+
+    /// <summary>Zero while a request that named the session is being answered; from its end after that.</summary>
+    public TimeSpan Idle => InUse ? TimeSpan.Zero : Stopwatch.GetElapsedTime(LastUsed);
+
+    public void Touch() => Interlocked.Exchange(ref _lastUsed, Stopwatch.GetTimestamp());
+
+    public void BeginUse()
+    {
+        Interlocked.Increment(ref _requestsInFlight);
+        Touch();
+    }
+
+    public void EndUse()
+    {
+        // Touch first: there is no moment when the session is out of use with the old time.
+        Touch();
+        Interlocked.Decrement(ref _requestsInFlight);
+    }
 
     private long _lastViewed;
 
@@ -46,10 +66,18 @@ internal sealed class Session(string id, string user, bool readOnly, string addr
     public void MarkViewed() => Interlocked.Exchange(ref _lastViewed, Stopwatch.GetTimestamp());
 }
 
-/// <summary>Sessions by id; each expires after <see cref="Timeout"/> without a call.</summary>
-internal sealed class SessionStore(TimeSpan timeout, int maxSessions = 10_000)
+/// <summary>
+/// Sessions by id; each expires after <see cref="Timeout"/> without a request. At most
+/// <c>maxSessions</c> live at once: a login beyond that ends the least recently used session of the
+/// same user (under --auth none, of the anonymous user), or else of the user who holds the most
+/// sessions, so that one client logging in again and again cannot lock the others out.
+/// </summary>
+internal sealed class SessionStore(TimeSpan timeout, int maxSessions = SessionStore.DefaultMaxSessions)
 {
+    public const int DefaultMaxSessions = 10_000;
+
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
+    private readonly Lock _creating = new();
 
     public TimeSpan Timeout { get; } = timeout;
 
@@ -57,29 +85,45 @@ internal sealed class SessionStore(TimeSpan timeout, int maxSessions = 10_000)
 
     public Session Create(string user, bool readOnly, string address, int autoRefresh)
     {
-        Sweep();
-        if (_sessions.Count >= maxSessions)
-        {
-            throw new XmlRpcFault(XmlRpcFault.AuthenticationFailed, "too many open sessions; log out unused ones or wait for them to expire");
-        }
-
         // 256 random bits, hex: unguessable, and safe in any client's string type.
         Span<byte> random = stackalloc byte[32];
         Interop.KernelRandom.Fill(random);
         string id = Convert.ToHexStringLower(random);
         var session = new Session(id, user, readOnly, address, autoRefresh);
-        _sessions[id] = session;
+
+        // One login at a time past this point, so that two at the cap neither both evict nor both overshoot.
+        lock (_creating)
+        {
+            Sweep();
+            if (_sessions.Count >= maxSessions)
+            {
+                Session victim = LeastRecentlyUsedOf(user) ?? LeastRecentlyUsedOfTheBusiestUser()
+                    ?? throw new XmlRpcFault(XmlRpcFault.AuthenticationFailed, "too many open sessions, all in use; try again later");
+                Forget(victim.Id);
+            }
+
+            _sessions[id] = session;
+        }
+
         return session;
     }
 
-    /// <summary>The live session with this id; fault 2 when it does not exist or has expired.</summary>
+    /// <summary>The live session with this id, held until the current request ends; fault 2 when it does not exist or has expired.</summary>
     public Session Get(string id)
     {
         if (_sessions.TryGetValue(id, out Session? session))
         {
             if (session.Idle <= Timeout)
             {
-                session.Touch();
+                if (RequestScope.Current is RequestScope request)
+                {
+                    request.Hold(session);
+                }
+                else
+                {
+                    session.Touch();
+                }
+
                 return session;
             }
 
@@ -126,5 +170,18 @@ internal sealed class SessionStore(TimeSpan timeout, int maxSessions = 10_000)
                 Forget(id);
             }
         }
+    }
+
+    private Session? LeastRecentlyUsedOf(string user) =>
+        _sessions.Values.Where(s => s.User == user && !s.InUse).MinBy(static s => s.LastUsed);
+
+    private Session? LeastRecentlyUsedOfTheBusiestUser()
+    {
+        string? busiest = _sessions.Values.Where(static s => !s.InUse)
+            .CountBy(static s => s.User, StringComparer.Ordinal)
+            .OrderByDescending(static pair => pair.Value)
+            .Select(static pair => pair.Key)
+            .FirstOrDefault();
+        return busiest is null ? null : LeastRecentlyUsedOf(busiest);
     }
 }

@@ -35,13 +35,13 @@ internal static class StateOrder
         return index < 0 ? 0 : (ulong)index + 1;
     }
 
-    /// <summary>Whether entries of <paramref name="protocol"/> can be in state <paramref name="name"/>.</summary>
-    public static bool ProtocolHas(byte protocol, string name) => protocol switch
+    /// <summary>The states entries of <paramref name="protocol"/> can be in (index 0 is NONE); null for protocols without states.</summary>
+    public static IReadOnlyList<string>? StatesOf(byte protocol) => protocol switch
     {
-        IpProtocols.Tcp => ConntrackNames.TcpStates.Contains(name),
-        IpProtocols.Sctp => ConntrackNames.SctpStates.Contains(name),
-        IpProtocols.Dccp => ConntrackNames.DccpStates.Contains(name),
-        _ => false,
+        IpProtocols.Tcp => ConntrackNames.TcpStates,
+        IpProtocols.Sctp => ConntrackNames.SctpStates,
+        IpProtocols.Dccp => ConntrackNames.DccpStates,
+        _ => null,
     };
 
     private static byte[] Ranks(IReadOnlyList<string> states) => states.Select(static s => (byte)Of(s)).ToArray();

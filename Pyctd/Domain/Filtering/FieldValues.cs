@@ -15,6 +15,11 @@ internal static class FieldValues
     public static FilterTerm Parse(ConntrackField field, string text)
     {
         string trimmed = text.Trim();
+        if (NumberText.LeadingZeroError(trimmed) is string leadingZero)
+        {
+            throw new FilterException(leadingZero);
+        }
+
         switch (field.Type)
         {
             case FieldType.Address:
@@ -88,15 +93,8 @@ internal static class FieldValues
         _ => AddressFamilies.Unspecified,
     };
 
-    private static ulong Number(ConntrackField field, string text, string whole)
-    {
-        if (NumberText.TryParse(text, field.MaxValue, out ulong value, out bool ambiguous))
-        {
-            return value;
-        }
-
-        throw Bad(whole, ambiguous ? NumberText.AmbiguousProblem : $"is not {field.ValueHelp}");
-    }
+    private static ulong Number(ConntrackField field, string text, string whole) =>
+        NumberText.TryParse(text, field.MaxValue, out ulong value) ? value : throw Bad(whole, $"is not {field.ValueHelp}");
 
     private static ulong ParseStatus(string text)
     {
@@ -132,20 +130,6 @@ internal static class FieldValues
     private static FilterException Bad(string text, string problem) =>
         new($"'{Printable(text)}' {problem}");
 
-    /// <summary>Control characters in echoed input become \xNN, so one message stays one line.</summary>
-    public static string Printable(string text)
-    {
-        if (!text.Any(char.IsControl))
-        {
-            return text;
-        }
-
-        var escaped = new System.Text.StringBuilder(text.Length + 8);
-        foreach (char c in text)
-        {
-            escaped.Append(char.IsControl(c) ? $"\\x{(int)c:x2}" : c);
-        }
-
-        return escaped.ToString();
-    }
+    /// <summary>Echoed input made safe for a one-line message (<see cref="MessageText"/>).</summary>
+    public static string Printable(string text) => MessageText.Escape(text);
 }

@@ -104,11 +104,14 @@ internal sealed class FilterSpec
                 return $"{nameOf(key.Field)} needs a protocol with ports, not {protocolName}";
             }
 
-            if (key.Field == FieldCatalog.State && key.AnyOf.All(term => !StateOrder.ProtocolHas(protocol, StateOrder.Names[(int)term.Value - 1])))
+            IReadOnlyList<string>? known = StateOrder.StatesOf(protocol);
+            if (key.Field == FieldCatalog.State && key.AnyOf.All(term => known?.Contains(StateOrder.Names[(int)term.Value - 1]) != true))
             {
-                return StateOrder.ProtocolHas(protocol, "NONE")
-                    ? $"{nameOf(key.Field)}: {protocolName} entries are never in that state"
-                    : $"{nameOf(key.Field)}: {protocolName} has no protocol states ({nameOf(FieldCatalog.Status)} ASSURED or SEEN_REPLY select {protocolName} entries by replies)";
+                string states = string.Join("|", key.AnyOf.Select(static term => StateOrder.Names[(int)term.Value - 1]));
+                string prefix = $"{nameOf(key.Field)} {states} never matches {nameOf(FieldCatalog.Protocol)} {protocolName}";
+                return known is null
+                    ? $"{prefix}: {protocolName} entries have no state ({nameOf(FieldCatalog.Status)} ASSURED or SEEN_REPLY select them by replies)"
+                    : $"{prefix}: {protocolName} states are {string.Join(", ", known.Skip(1))}";
             }
         }
 

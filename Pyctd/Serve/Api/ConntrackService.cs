@@ -48,6 +48,8 @@ internal sealed class ConntrackService(
 
     private string Login(IReadOnlyList<XmlRpcValue> p, string client)
     {
+        // The request's login budget (RequestScope): a system.multicall of logins checks one password.
+        RequestScope.Current?.SpendLogin();
         if (settings.Auth == AuthMode.None)
         {
             return sessions.Create("anonymous", settings.ReadOnly, client, settings.AutoRefreshSeconds).Id;
@@ -59,21 +61,31 @@ internal sealed class ConntrackService(
         }
 
         string name = p[0].String;
-        if (throttle.IsBlocked(name, client))
+        if (!UsersFile.IsValidName(name))
         {
-            audit($"login refused (throttled) user={Quote(name)} from={client}");
-            throw new XmlRpcFault(XmlRpcFault.AuthenticationFailed, "too many failed logins; wait a minute");
+            // No user has such a name, and the throttle keeps no key of a megabyte.
+            audit($"login failed (not a user name) user={Quote(name)} from={client}");
+            throw new XmlRpcFault(XmlRpcFault.AuthenticationFailed, "authentication failed");
         }
 
-        if (!users.TryGetValue(name, out User? user) || !PasswordHash.Verify(p[1].String, user.Hash))
+        // Counted as a failure before the password is hashed; a success takes it back.
+        if (!throttle.TryAdmit(name, client, out TimeSpan wait))
         {
-            throttle.RecordFailure(name, client);
+            audit($"login refused (throttled) user={Quote(name)} from={client}");
+            throw new XmlRpcFault(XmlRpcFault.AuthenticationFailed, $"too many failed logins; try again in {Math.Ceiling(wait.TotalSeconds):0} s");
+        }
+
+        // A name that is no user costs a hash too, so the time of the answer does not tell which names exist.
+        bool known = users.TryGetValue(name, out User? user);
+        bool verified = PasswordHash.Verify(p[1].String, known ? user!.Hash : PasswordHash.Dummy(users.Values));
+        if (!known || !verified)
+        {
             audit($"login failed user={Quote(name)} from={client}");
             throw new XmlRpcFault(XmlRpcFault.AuthenticationFailed, "authentication failed");
         }
 
-        throttle.RecordSuccess(name);
-        return sessions.Create(user.Name, user.ReadOnly || settings.ReadOnly, client, settings.AutoRefreshSeconds).Id;
+        throttle.Succeeded(name, client);
+        return sessions.Create(user!.Name, user.ReadOnly || settings.ReadOnly, client, settings.AutoRefreshSeconds).Id;
     }
 
     private MethodResult Logout(IReadOnlyList<XmlRpcValue> p)

@@ -59,6 +59,29 @@ internal static class PasswordHash
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 
+    /// <summary>
+    /// A hash no password matches, as costly to check as the users' own (the iteration count most of
+    /// them have): checking a login for a name that is no user against it takes as long as a wrong
+    /// password for one that is, so the time of the answer does not tell which names exist. No
+    /// derivation is needed to make it; its "hash" is random bytes.
+    /// </summary>
+    public static string Dummy(IEnumerable<User> users)
+    {
+        int[] costs = users.Select(static u => IterationsOf(u.Hash)).ToArray();
+        int typical = costs.Length == 0 ? DefaultIterations
+            : costs.CountBy(static c => c).OrderByDescending(static c => c.Value).ThenByDescending(static c => c.Key).First().Key;
+        return typical == 0
+            ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)) // the users have unsalted SHA-256 digests
+            : $"{Scheme}${typical}${Convert.ToBase64String(RandomNumberGenerator.GetBytes(SaltBytes))}${Convert.ToBase64String(RandomNumberGenerator.GetBytes(HashBytes))}";
+    }
+
+    /// <summary>The PBKDF2 iteration count of a stored hash; 0 for an unsalted digest.</summary>
+    private static int IterationsOf(string stored)
+    {
+        string[] parts = stored.Split('$');
+        return parts.Length == 4 && int.TryParse(parts[1], out int iterations) ? iterations : 0;
+    }
+
     private static bool IsHex(string text) => text.Length > 0 && text.All(char.IsAsciiHexDigit);
 
     private static bool TryBase64(string text, out byte[] bytes)
