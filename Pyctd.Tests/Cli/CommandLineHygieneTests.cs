@@ -52,10 +52,10 @@ public sealed class CommandLineHygieneTests
     }
 
     [Theory]
-    [InlineData("--state ESTABLISHED never matches -p udp: udp entries have no state", "list", "-p", "udp", "--state", "ESTABLISHED")]
-    [InlineData("--state ESTABLISHED never matches -p icmp", "kill", "-p", "icmp", "--state", "established")]
-    [InlineData("--state ESTABLISHED never matches -p dccp: dccp states are REQUEST", "list", "-p", "dccp", "--state", "ESTABLISHED")]
-    [InlineData("--state OPEN never matches -p tcp", "list", "-p", "tcp", "--state", "OPEN")]
+    [InlineData("--state ESTABLISHED never matches --proto udp: udp entries have no state", "list", "-p", "udp", "--state", "ESTABLISHED")]
+    [InlineData("--state ESTABLISHED never matches --proto icmp", "kill", "-p", "icmp", "--state", "established")]
+    [InlineData("--state ESTABLISHED never matches --proto dccp: dccp states are REQUEST", "list", "-p", "dccp", "--state", "ESTABLISHED")]
+    [InlineData("--state OPEN never matches --proto tcp", "list", "-p", "tcp", "--state", "OPEN")]
     public void StateThatTheProtocolLacks_ExitsTwo(string expected, params string[] arguments) =>
         AssertOneLineUsageError(PyctdProcess.RunInEmptyNamespace(arguments), expected);
 

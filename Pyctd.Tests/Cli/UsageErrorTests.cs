@@ -22,8 +22,8 @@ public sealed class UsageErrorTests
     [InlineData("'-5' is not a non-negative number", "list", "--limit=-5")]
     [InlineData("--src is an IPv6 address but the family is IPv4", "list", "-f", "ipv4", "-s", "::1")]
     [InlineData("--dport needs a protocol with ports, not icmp", "list", "-p", "icmp", "--dport", "80")]
-    [InlineData("--state: udp has no protocol states", "list", "-p", "udp", "--state", "ESTABLISHED")]
-    [InlineData("'010' is ambiguous", "list", "-m", "010")]
+    [InlineData("--state ESTABLISHED never matches --proto udp", "list", "-p", "udp", "--state", "ESTABLISHED")]
+    [InlineData("'010': a leading zero means octal", "list", "-m", "010")]
     [InlineData("--frobnicate", "list", "--frobnicate")]
     public void Run_BadInput_ExitsTwoNamingTheText(string expected, params string[] arguments)
     {

@@ -60,6 +60,19 @@ public sealed class FilterSpecTests
     }
 
     [Fact]
+    public void Matches_PortKeyOnAnEntryThatCarriesNoPorts_IsFalse()
+    {
+        // DCCP entries carry no ports since Linux 6.16 dropped the DCCP tracker: --dport 0 must not select them.
+        var dccp = Records.Flow(IpProtocols.Dccp, "10.0.0.1", 0, "10.0.0.2", 0);
+        dccp.Fields &= ~RecordFields.Ports;
+        Assert.False(Matches(dccp, ("dport", "0")));
+        Assert.False(Matches(dccp, ("sport", "0")));
+
+        dccp.Fields |= RecordFields.Ports;
+        Assert.True(Matches(dccp, ("dport", "0")));
+    }
+
+    [Fact]
     public void Matches_StateOnUdp_IsFalse()
     {
         var udp = Records.Flow(IpProtocols.Udp, "10.0.0.1", 5, "10.0.0.2", 53);
@@ -131,8 +144,8 @@ public sealed class FilterSpecTests
     }
 
     [Theory]
-    [InlineData("mark", "010", "ambiguous")]
-    [InlineData("zone", "010", "ambiguous")]
+    [InlineData("mark", "010", "a leading zero means octal to conntrack (010 = 8)")]
+    [InlineData("zone", "010", "write 8 or 10, or 0x hex")]
     [InlineData("dport", "70000", "is not a port number")]
     [InlineData("proto", "tcpp", "is not a protocol")]
     [InlineData("state", "ESTABLISH", "is not a connection state")]
@@ -155,9 +168,9 @@ public sealed class FilterSpecTests
     }
 
     [Theory]
-    [InlineData("udp", "state", "ESTABLISHED", "has no protocol states")]
+    [InlineData("udp", "state", "ESTABLISHED", "state ESTABLISHED never matches proto udp: udp entries have no state")]
     [InlineData("icmp", "dport", "80", "needs a protocol with ports")]
-    [InlineData("tcp", "state", "COOKIE_WAIT", "never in that state")]
+    [InlineData("tcp", "state", "COOKIE_WAIT", "tcp states are SYN_SENT, SYN_RECV, ESTABLISHED")]
     public void FindContradiction_ImpossibleCombination_Explains(string protocol, string field, string value, string expected)
     {
         var spec = new FilterSpec()

@@ -26,7 +26,8 @@ internal static class Records
             Status = status,
             Timeout = 100,
             Use = 1,
-            Fields = RecordFields.Id | RecordFields.Status | RecordFields.Timeout | RecordFields.Use | RecordFields.Mark,
+            Fields = RecordFields.Id | RecordFields.Status | RecordFields.Timeout | RecordFields.Use | RecordFields.Mark
+                | (IpProtocols.HasPorts(protocol) ? RecordFields.Ports : RecordFields.None),
         };
         record.Original.Protocol = record.Reply.Protocol = protocol;
         src.TryWriteBytes(record.Original.Source, out _);
@@ -45,7 +46,7 @@ internal static class Records
     public static ConntrackRecord Maximal()
     {
         var record = Tcp("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", ushort.MaxValue, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", ushort.MaxValue, state: 9, status: uint.MaxValue);
-        record.Fields = (RecordFields)((1u << 19) - 1);
+        record.Fields = (RecordFields)((1u << 20) - 1);
         record.Id = record.Mark = record.Secmark = record.Timeout = record.Use = uint.MaxValue;
         record.Zone = record.Original.Zone = record.Reply.Zone = ushort.MaxValue;
         record.OriginalCounters = record.ReplyCounters = new Counters { Packets = ulong.MaxValue, Bytes = ulong.MaxValue };

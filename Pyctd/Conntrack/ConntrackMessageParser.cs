@@ -96,7 +96,13 @@ internal static class ConntrackMessageParser
                     ParseAddresses(payload, ref tuple);
                     break;
                 case Cta.TUPLE_PROTO:
-                    ParseProtocol(payload, ref tuple);
+                    // Only the original tuple's ports are filtered on; an entry without them (DCCP since
+                    // Linux 6.16 dropped its tracker) must not match a port filter as if they were 0.
+                    if (ParseProtocol(payload, ref tuple) && zoneField == RecordFields.OrigZone)
+                    {
+                        record.Fields |= RecordFields.Ports;
+                    }
+
                     break;
                 case Cta.TUPLE_ZONE when payload.Length >= 2:
                     tuple.Zone = BinaryPrimitives.ReadUInt16BigEndian(payload);
@@ -129,8 +135,10 @@ internal static class ConntrackMessageParser
         }
     }
 
-    private static void ParseProtocol(ReadOnlySpan<byte> nest, ref ConntrackTuple tuple)
+    /// <summary>Returns whether the tuple carried a port.</summary>
+    private static bool ParseProtocol(ReadOnlySpan<byte> nest, ref ConntrackTuple tuple)
     {
+        bool ports = false;
         var reader = new NetlinkAttributeReader(nest);
         while (reader.TryRead(out ushort type, out ReadOnlySpan<byte> payload))
         {
@@ -146,9 +154,11 @@ internal static class ConntrackMessageParser
                     break;
                 case Cta.PROTO_SRC_PORT when payload.Length >= 2:
                     tuple.SourcePort = BinaryPrimitives.ReadUInt16BigEndian(payload);
+                    ports = true;
                     break;
                 case Cta.PROTO_DST_PORT when payload.Length >= 2:
                     tuple.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(payload);
+                    ports = true;
                     break;
                 case Cta.PROTO_ICMP_ID or Cta.PROTO_ICMPV6_ID when payload.Length >= 2:
                     tuple.IcmpId = BinaryPrimitives.ReadUInt16BigEndian(payload);
@@ -161,6 +171,8 @@ internal static class ConntrackMessageParser
                     break;
             }
         }
+
+        return ports;
     }
 
     private static void ParseProtocolInfo(ReadOnlySpan<byte> nest, ref ConntrackRecord record)

@@ -22,11 +22,16 @@ internal enum RecordFields : uint
     ReplyCounters = 1 << 11,
     TimestampStart = 1 << 12,
     TimestampStop = 1 << 13,
-    Labels = 1 << 14,
+    /// <summary>The original tuple carried ports (CTA_PROTO_SRC_PORT/DST_PORT); GRE's keys count.</summary>
+    Ports = 1 << 14,
     Helper = 1 << 15,
     OrigZone = 1 << 16,
     ReplyZone = 1 << 17,
     SecurityContext = 1 << 18,
+
+    // Rare parts sit above bit 15: serve's compact entries keep the low 16 bits and store an entry
+    // with any higher one whole.
+    Labels = 1 << 19,
 }
 
 /// <summary>16 raw address bytes in network order; IPv4 uses the first four.</summary>

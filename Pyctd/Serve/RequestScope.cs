@@ -9,7 +9,9 @@ namespace Pyctd.Serve;
 ///   answered (a large view is written after its method returned), and its idle time counts from
 ///   the end of that request;
 /// - its logins: a request checks at most <see cref="LoginsPerRequest"/> password, so a
-///   system.multicall of 100 logins costs no more than one login.
+///   system.multicall of 100 logins costs no more than one login;
+/// - its refreshes: only the first refresh() of a request dumps the table; later ones in the same
+///   system.multicall answer from that dump, so 100 refreshes cost one dump, not a core for a minute.
 /// ServeHost opens one around every request. It flows with the request's ExecutionContext, so the
 /// methods reach it without an extra parameter on every call; outside a request there is none.
 /// </summary>
@@ -21,6 +23,7 @@ internal sealed class RequestScope : IDisposable
 
     private readonly List<Session> _sessions = [];
     private int _logins;
+    private int _refreshes;
 
     private RequestScope()
     {
@@ -48,6 +51,9 @@ internal sealed class RequestScope : IDisposable
             throw new XmlRpcFault(XmlRpcFault.AuthenticationFailed, $"at most {LoginsPerRequest} login per request");
         }
     }
+
+    /// <summary>Whether this refresh() may dump the table: the first of the request may, later ones reuse its snapshot.</summary>
+    public bool SpendRefresh() => Interlocked.Increment(ref _refreshes) == 1;
 
     public void Dispose()
     {

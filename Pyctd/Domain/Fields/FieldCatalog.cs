@@ -192,7 +192,8 @@ internal static class FieldCatalog
     private static ConntrackField PortField(string name, string? alias, string description, NumberReader number) => new()
     {
         Name = name, Aliases = alias is null ? [] : [alias], Description = description, Type = FieldType.Number, Output = FieldOutput.Number,
-        Number = number, MaxValue = ushort.MaxValue, IsPort = true, ValueHelp = "a port number (0-65535)", Presence = static (in r, in _) => IpProtocols.HasPorts(r.Protocol),
+        Number = number, MaxValue = ushort.MaxValue, IsPort = true, ValueHelp = "a port number (0-65535)",
+        Presence = static (in r, in _) => IpProtocols.HasPorts(r.Protocol) && r.Has(RecordFields.Ports),
     };
 
     private static ConntrackField IcmpField(string name, string description, NumberReader number) => new()

@@ -195,7 +195,7 @@ internal sealed class ConntrackService(
     private int Refresh(IReadOnlyList<XmlRpcValue> p)
     {
         Session session = SessionOf(p, 1);
-        Snapshot snapshot = snapshots.AcquireRefreshed();
+        Snapshot snapshot = AcquireFresh();
         int count = snapshot.LiveCount;
         if (session.AutoRefresh == 0)
         {
@@ -242,6 +242,7 @@ internal sealed class ConntrackService(
                 // Managed bytes allocated since start, all threads: what benchmarks divide by rows to get garbage per row.
                 ("allocated_bytes", XmlRpcValue.From(GC.GetTotalAllocatedBytes(precise: false))),
                 ("snapshot_tables", XmlRpcValue.From(SnapshotTable.Alive)),
+                ("dumps", XmlRpcValue.From(snapshots.Dumps)),
                 ("collections", XmlRpcValue.From(GC.CollectionCount(0))),
                 ("managed_heap_bytes", XmlRpcValue.From(GC.GetGCMemoryInfo().HeapSizeBytes)),
                 ("managed_committed_bytes", XmlRpcValue.From(GC.GetGCMemoryInfo().TotalCommittedBytes)),
@@ -320,6 +321,14 @@ internal sealed class ConntrackService(
         return current;
     }
 
+    /// <summary>
+    /// A snapshot whose dump began after this call, leased; within one request (a system.multicall)
+    /// only the first call dumps, later ones get the current snapshot (see <see cref="RequestScope"/>).
+    /// </summary>
+    private Snapshot AcquireFresh() => RequestScope.Current?.SpendRefresh() == false
+        ? snapshots.AcquireCurrent() ?? snapshots.AcquireRefreshed()
+        : snapshots.AcquireRefreshed();
+
     /// <summary>The entries with these ids, from the snapshot the session sees or, for ids it lacks, a fresh one.</summary>
     private ConntrackRecord[] Find(Session session, uint[] ids)
     {
@@ -337,7 +346,7 @@ internal sealed class ConntrackService(
 
         if (missing.Count > 0)
         {
-            Snapshot fresh = snapshots.AcquireRefreshed();
+            Snapshot fresh = AcquireFresh();
             try
             {
                 Collect(fresh, [.. missing], found, null);

@@ -26,6 +26,7 @@ internal sealed class SnapshotStore : IDisposable
     private Thread? _refresher;
     private volatile Snapshot? _current;
     private double _lastDumpSeconds;
+    private long _dumps;
 
     /// <param name="wantedMaxAge">How old the most eager live session lets its snapshot be; null when none asks.</param>
     public SnapshotStore(string? netns, Func<double?> wantedMaxAge)
@@ -33,6 +34,9 @@ internal sealed class SnapshotStore : IDisposable
         _netns = netns;
         _wantedMaxAge = wantedMaxAge;
     }
+
+    /// <summary>Dumps taken since start: what a refresh costs, for stats() and the tests that bound it.</summary>
+    public long Dumps => Interlocked.Read(ref _dumps);
 
     /// <summary>The current snapshot, leased; null before the first dump.</summary>
     public Snapshot? AcquireCurrent()
@@ -191,6 +195,7 @@ internal sealed class SnapshotStore : IDisposable
             previous is null ? 4096 : previous.Count + (previous.Count / 32) + 1024,
             retiring ? s_retirementPatience : TimeSpan.Zero);
         long started = Stopwatch.GetTimestamp();
+        Interlocked.Increment(ref _dumps);
         try
         {
             using var dumper = new ConntrackDumper(_netns);
