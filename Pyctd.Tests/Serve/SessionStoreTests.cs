@@ -56,22 +56,24 @@ public sealed class SessionStoreTests
     [Fact]
     public void Get_DuringARequestLongerThanTheTimeout_KeepsTheSessionAndCountsIdleFromTheEnd()
     {
-        var timeout = TimeSpan.FromMilliseconds(300);
-        var store = new SessionStore(timeout);
+        var timeout = TimeSpan.FromSeconds(10);
+        var clock = new ManualClock();
+        var store = new SessionStore(timeout, clock: clock);
         Session session = store.Create("admin", false, "10.0.0.1", 1);
 
         using (RequestScope.Begin())
         {
             store.Get(session.Id);
-            Thread.Sleep(timeout * 2); // a slow view being written
+            clock.Advance(timeout * 2); // a slow view being written
             Assert.Equal(TimeSpan.Zero, session.Idle);
             store.Sweep();
             Assert.Equal(1, store.Count);
         }
 
-        Assert.True(session.Idle < timeout);
+        Assert.Equal(TimeSpan.Zero, session.Idle);
+        clock.Advance(timeout - TimeSpan.FromSeconds(1));
         Assert.Same(session, store.Get(session.Id));
-        Thread.Sleep(timeout * 2);
+        clock.Advance(timeout + TimeSpan.FromSeconds(1));
         Assert.Throws<XmlRpcFault>(() => store.Get(session.Id));
     }
 
@@ -83,4 +85,16 @@ public sealed class SessionStoreTests
         XmlRpcFault fault = Assert.Throws<XmlRpcFault>(request.SpendLogin);
         Assert.Equal(XmlRpcFault.AuthenticationFailed, fault.Code);
     }
+}
+
+/// <summary>A clock that moves only when told: session expiry tested without sleeping.</summary>
+internal sealed class ManualClock : TimeProvider
+{
+    private long _ticks = 1;
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
 }

@@ -1,14 +1,13 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Pyctd.Serve.Snapshots;
 using Pyctd.Serve.XmlRpc;
 
 namespace Pyctd.Serve;
 
 /// <summary>A logged-in client. The original's API passes its id as every call's first argument.</summary>
-internal sealed class Session(string id, string user, bool readOnly, string address, int autoRefresh)
+internal sealed class Session(string id, string user, bool readOnly, string address, int autoRefresh, TimeProvider clock)
 {
-    private long _lastUsed = Stopwatch.GetTimestamp();
+    private long _lastUsed = clock.GetTimestamp();
     private int _requestsInFlight;
 
     public string Id { get; } = id;
@@ -40,9 +39,9 @@ internal sealed class Session(string id, string user, bool readOnly, string addr
     public bool InUse => Volatile.Read(ref _requestsInFlight) > 0;
 
     /// <summary>Zero while a request that named the session is being answered; from its end after that.</summary>
-    public TimeSpan Idle => InUse ? TimeSpan.Zero : Stopwatch.GetElapsedTime(LastUsed);
+    public TimeSpan Idle => InUse ? TimeSpan.Zero : clock.GetElapsedTime(LastUsed);
 
-    public void Touch() => Interlocked.Exchange(ref _lastUsed, Stopwatch.GetTimestamp());
+    public void Touch() => Interlocked.Exchange(ref _lastUsed, clock.GetTimestamp());
 
     public void BeginUse()
     {
@@ -61,9 +60,9 @@ internal sealed class Session(string id, string user, bool readOnly, string addr
 
     /// <summary>Whether the session called view() within <paramref name="window"/>: only viewers keep the background refresher busy.</summary>
     public bool ViewedWithin(TimeSpan window) =>
-        Interlocked.Read(ref _lastViewed) is long viewed and not 0 && Stopwatch.GetElapsedTime(viewed) <= window;
+        Interlocked.Read(ref _lastViewed) is long viewed and not 0 && clock.GetElapsedTime(viewed) <= window;
 
-    public void MarkViewed() => Interlocked.Exchange(ref _lastViewed, Stopwatch.GetTimestamp());
+    public void MarkViewed() => Interlocked.Exchange(ref _lastViewed, clock.GetTimestamp());
 }
 
 /// <summary>
@@ -72,8 +71,10 @@ internal sealed class Session(string id, string user, bool readOnly, string addr
 /// same user (under --auth none, of the anonymous user), or else of the user who holds the most
 /// sessions, so that one client logging in again and again cannot lock the others out.
 /// </summary>
-internal sealed class SessionStore(TimeSpan timeout, int maxSessions = SessionStore.DefaultMaxSessions)
+internal sealed class SessionStore(TimeSpan timeout, int maxSessions = SessionStore.DefaultMaxSessions, TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     public const int DefaultMaxSessions = 10_000;
 
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
@@ -89,7 +90,7 @@ internal sealed class SessionStore(TimeSpan timeout, int maxSessions = SessionSt
         Span<byte> random = stackalloc byte[32];
         Interop.KernelRandom.Fill(random);
         string id = Convert.ToHexStringLower(random);
-        var session = new Session(id, user, readOnly, address, autoRefresh);
+        var session = new Session(id, user, readOnly, address, autoRefresh, _clock);
 
         // One login at a time past this point, so that two at the cap neither both evict nor both overshoot.
         lock (_creating)
