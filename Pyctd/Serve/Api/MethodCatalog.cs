@@ -18,7 +18,7 @@ internal static class MethodCatalog
         new("refresh", [["int", "string"]], "refresh(session) -> number of connections in the new snapshot."),
         new("set_autorefresh", [["boolean", "string", "int"]],
             "set_autorefresh(session, seconds) -> true. 0 keeps the session's snapshot until refresh (stable paging); N lets each view use a snapshot at most N seconds old."),
-        new("stats", [["struct", "string"]], "stats(session) -> {entries, max, accounting, timestamps, snapshot, snapshot_age, sessions, version}."),
+        new("stats", [["struct", "string"]], "stats(session) -> {entries, max, accounting, timestamps, snapshot, snapshot_age, sessions, read_only, version, and diagnostics: snapshot_bytes, allocated_bytes, snapshot_tables, dumps, collections, managed_heap_bytes, managed_committed_bytes}."),
         new("system.listMethods", [["array"]], "system.listMethods() -> the names of all methods."),
         new("system.methodHelp", [["string", "string"]], "system.methodHelp(name) -> what the method does."),
         new("system.methodSignature", [["array", "string"]], "system.methodSignature(name) -> its signatures, return type first."),
