@@ -45,6 +45,13 @@ internal static partial class Interop
         }
 
         // Descriptors we own go in and out as SafeHandles, so none is closed while a call still uses it.
+        internal const int M_MMAP_THRESHOLD = -3;
+        internal const int M_ARENA_MAX = -8;
+
+        /// <summary>mallopt(3), glibc's allocator settings; returns 1 on success.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "mallopt")]
+        internal static partial int MallOpt(int parameter, int value);
+
         /// <summary>execve(2); returns only on failure.</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "execve", SetLastError = true)]
         internal static partial int ExecVE(byte* path, byte** argv, byte** envp);

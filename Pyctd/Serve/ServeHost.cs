@@ -18,6 +18,7 @@ internal static class ServeHost
 
     public static ExitCode Run(ServeSettings settings, IReadOnlyList<User> users, bool verbose)
     {
+        Interop.NativeHeap.TuneForServer(); // before the first dump and the first threads allocate
         X509Certificate2? certificate = LoadCertificate(settings);
         Action<string> audit = static line => Console.Error.WriteLine($"pyctd: audit: {line}");
         var connections = new ConnectionLimits(settings.MaxConnectionsPerAddress, Interop.OpenFileLimit.RaiseToHardLimit(), audit);
