@@ -86,9 +86,23 @@ internal sealed class SnapshotStore : IDisposable
 
         foreach (Snapshot snapshot in live)
         {
-            foreach (ref readonly ConntrackRecord record in changed)
+            // A lease, so that a snapshot whose last reader just left is not changed while its table
+            // goes back to the pool and fills with the next dump.
+            if (!snapshot.TryAcquire())
             {
-                snapshot.Apply(record, change);
+                continue;
+            }
+
+            try
+            {
+                foreach (ref readonly ConntrackRecord record in changed)
+                {
+                    snapshot.Apply(record, change);
+                }
+            }
+            finally
+            {
+                snapshot.Release();
             }
         }
     }
