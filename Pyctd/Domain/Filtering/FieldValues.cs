@@ -128,8 +128,5 @@ internal static class FieldValues
     }
 
     private static FilterException Bad(string text, string problem) =>
-        new($"'{Printable(text)}' {problem}");
-
-    /// <summary>Echoed input made safe for a one-line message (<see cref="MessageText"/>).</summary>
-    public static string Printable(string text) => MessageText.Escape(text);
+        new($"'{MessageText.Escape(text)}' {problem}");
 }

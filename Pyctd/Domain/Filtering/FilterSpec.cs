@@ -32,13 +32,19 @@ internal sealed class FilterSpec
             throw new FilterException($"{field.Name}: an empty list of values matches nothing; leave the key out instead");
         }
 
-        if (anyOf.Count > MaxValuesPerKey)
-        {
-            throw new FilterException($"{field.Name}: {anyOf.Count} values, at most {MaxValuesPerKey}");
-        }
+        EnsureFewEnough(field, anyOf.Count);
 
         _keys.Add(new FilterKey(field, [.. anyOf]));
         return this;
+    }
+
+    /// <summary>Refuses a key with more values than <see cref="MaxValuesPerKey"/>; callers may check before parsing them.</summary>
+    public static void EnsureFewEnough(ConntrackField field, int count)
+    {
+        if (count > MaxValuesPerKey)
+        {
+            throw new FilterException($"{field.Name}: {count} values, at most {MaxValuesPerKey}");
+        }
     }
 
     /// <summary>The single value of a key given once with one value; null otherwise.</summary>

@@ -14,7 +14,7 @@ internal readonly record struct ConnectionOrder(ConntrackField Field, bool Desce
         ConntrackField? field = FieldCatalog.Find(name);
         if (field is null || !field.Sortable)
         {
-            throw new FilterException($"'{FieldValues.Printable(name)}' is not a field to order by (one of: {FieldCatalog.SortableNames(ratesAvailable)})");
+            throw new FilterException($"'{MessageText.Escape(name)}' is not a field to order by (one of: {FieldCatalog.SortableNames(ratesAvailable)})");
         }
 
         if (field.NeedsRates && !ratesAvailable)

@@ -75,14 +75,7 @@ internal sealed class OrderedCollector : IRecordSink, IDisposable
         }
 
         Span<SortKey> kept = _top.Sorted();
-        int start = Math.Min(offset, kept.Length);
-        int[] rows = System.Buffers.ArrayPool<int>.Shared.Rent(Math.Max(kept.Length - start, 1));
-        for (int i = start; i < kept.Length; i++)
-        {
-            rows[i - start] = kept[i].Index;
-        }
-
-        return new QueryPage(rows, kept.Length - start, kept.Length, offset);
+        return QueryEngine.Page(kept, offset, kept.Length, kept.Length);
     }
 
     public void Dispose()

@@ -96,7 +96,7 @@ internal static class QueryEngine
     }
 
     /// <summary>Keys [offset, end) of an ordered run as a page of indexes.</summary>
-    private static QueryPage Page(ReadOnlySpan<SortKey> ordered, int offset, int end, int total)
+    internal static QueryPage Page(ReadOnlySpan<SortKey> ordered, int offset, int end, int total)
     {
         int start = Math.Min(offset, end);
         int count = end - start;

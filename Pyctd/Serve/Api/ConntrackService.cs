@@ -229,6 +229,7 @@ internal sealed class ConntrackService(
         Snapshot snapshot = AcquireFor(session);
         try
         {
+            GCMemoryInfo heap = GC.GetGCMemoryInfo();
             return XmlRpcValue.Struct(
                 ("entries", XmlRpcValue.From(snapshot.LiveCount)),
                 ("max", XmlRpcValue.From(KernelSettings.ReadInteger(settings.Netns, "nf_conntrack_max"))),
@@ -244,8 +245,8 @@ internal sealed class ConntrackService(
                 ("snapshot_tables", XmlRpcValue.From(SnapshotTable.Alive)),
                 ("dumps", XmlRpcValue.From(snapshots.Dumps)),
                 ("collections", XmlRpcValue.From(GC.CollectionCount(0))),
-                ("managed_heap_bytes", XmlRpcValue.From(GC.GetGCMemoryInfo().HeapSizeBytes)),
-                ("managed_committed_bytes", XmlRpcValue.From(GC.GetGCMemoryInfo().TotalCommittedBytes)),
+                ("managed_heap_bytes", XmlRpcValue.From(heap.HeapSizeBytes)),
+                ("managed_committed_bytes", XmlRpcValue.From(heap.TotalCommittedBytes)),
                 ("version", XmlRpcValue.From(ProductVersion.Text)));
         }
         finally

@@ -50,7 +50,7 @@ internal sealed class ViewQuery
         {
             "ASC" => false,
             "DESC" => true,
-            _ => throw Arguments.Bad($"order_dir: '{FieldValues.Printable(direction)}' is neither ASC nor DESC"),
+            _ => throw Arguments.Bad($"order_dir: '{MessageText.Escape(direction)}' is neither ASC nor DESC"),
         };
 
         try
@@ -99,12 +99,9 @@ internal sealed class ViewQuery
         {
             ConntrackField field = FieldCatalog.Find(name) is { Filterable: true } found
                 ? found
-                : throw new FilterException($"filters: '{FieldValues.Printable(name)}' is not a field to filter by (one of: {FieldCatalog.SortableNames(withRates: true)})");
+                : throw new FilterException($"filters: '{MessageText.Escape(name)}' is not a field to filter by (one of: {FieldCatalog.SortableNames(withRates: true)})");
             IReadOnlyList<XmlRpcValue> values = value.Kind == XmlRpcKind.Array ? value.Items : [value];
-            if (values.Count > FilterSpec.MaxValuesPerKey)
-            {
-                throw new FilterException($"filters: {field.Name}: {values.Count} values, at most {FilterSpec.MaxValuesPerKey}");
-            }
+            FilterSpec.EnsureFewEnough(field, values.Count); // before parsing a million values, not after
 
             var terms = new FilterTerm[values.Count];
             for (int i = 0; i < terms.Length; i++)

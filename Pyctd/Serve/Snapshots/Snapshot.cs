@@ -154,8 +154,6 @@ internal sealed class Snapshot : IRowSource
         }
     }
 
-    int IRowSource.Count => _table.Count;
-
     /// <summary>Walks both snapshots in id order at once: linear, whatever the table size.</summary>
     private void ComputeRates(Snapshot previous)
     {
