@@ -74,17 +74,36 @@ internal static class ChangeCommand
         string? netns = result.GetValue(GlobalOptions.Netns);
         var watch = Stopwatch.StartNew();
 
-        using var selected = new RecordTable();
-        var selection = new Selection(selected, [.. ids]);
-        using (var dumper = new ConntrackDumper(netns))
+        // Ids given as arguments are one more key of the same filter: an entry must have one of them.
+        bool filtered = !filter.IsEmpty;
+        if (ids.Length > 0)
         {
-            FilteredDump.Run(dumper, filter.Compile(ratesAvailable: false), selection);
+            try
+            {
+                filter.Add(Domain.Fields.FieldCatalog.Id, ids.Select(static id => FilterTerm.Equal(id)).ToArray());
+            }
+            catch (FilterException tooMany)
+            {
+                throw new PyctdException(ExitCode.Usage, tooMany.Message);
+            }
         }
 
-        uint[] missing = ids.Distinct().Where(id => !selection.Found.Contains(id)).ToArray();
+        using var selected = new RecordTable();
+        using (var dumper = new ConntrackDumper(netns))
+        {
+            FilteredDump.Run(dumper, filter.Compile(ratesAvailable: false), selected);
+        }
+
+        var found = new HashSet<uint>();
+        foreach (ref readonly ConntrackRecord record in selected.Records)
+        {
+            found.Add(record.Id);
+        }
+
+        uint[] missing = ids.Distinct().Where(id => !found.Contains(id)).ToArray();
         foreach (uint id in missing)
         {
-            Console.Error.WriteLine(filter.IsEmpty
+            Console.Error.WriteLine(!filtered
                 ? $"pyctd: no such connection: {id}"
                 : $"pyctd: no such connection: {id} (or it does not match the filter)");
         }
@@ -152,28 +171,6 @@ internal static class ChangeCommand
         }
 
         return ids;
-    }
-
-    /// <summary>Keeps the entries that pass the filter and, when ids were given, have one of them.</summary>
-    private sealed class Selection(RecordTable table, HashSet<uint> ids) : IRecordSink
-    {
-        /// <summary>The given ids that were selected; the others are reported missing.</summary>
-        public HashSet<uint> Found { get; } = [];
-
-        public bool Accept(in ConntrackRecord record)
-        {
-            if (ids.Count == 0)
-            {
-                table.Add(record);
-            }
-            else if (ids.Contains(record.Id))
-            {
-                table.Add(record);
-                Found.Add(record.Id);
-            }
-
-            return true;
-        }
     }
 }
 

@@ -8,7 +8,7 @@ namespace Pyctd.Conntrack;
 /// 200,000-entry table is one ~40 MB block the GC never scans or moves, and adding an entry
 /// allocates nothing on the managed heap.
 /// </summary>
-internal sealed class RecordTable : IDisposable
+internal sealed class RecordTable : IRecordSink, IDisposable
 {
     private readonly IUnmanagedMemory<ConntrackRecord> _memory;
 
@@ -39,6 +39,13 @@ internal sealed class RecordTable : IDisposable
     {
         NextSlot() = record;
         Commit();
+    }
+
+    /// <summary>As a sink, the table keeps every entry a dump hands it.</summary>
+    public bool Accept(in ConntrackRecord record)
+    {
+        Add(record);
+        return true;
     }
 
     public void Clear() => Count = 0;
