@@ -20,17 +20,20 @@ internal static class ServeCommand
 
     public static readonly Option<string?> Auth = new("--auth")
     {
-        Description = "none: login() accepts anything; file: login(user, password) against --users (default: file when the users file exists, else none)",
-        HelpName = "none|file",
+        Description = "How login(user, password) is checked. none: login() accepts anything; file: against --users; "
+            + $"pam[:SERVICE]: through PAM, /etc/pam.d/SERVICE (default {AuthSpec.DefaultPamService}); exec:/PATH: by a program that reads "
+            + "the user name and password on stdin, one per line (exit 0: accepted; stdout \"read-only\": read-only). "
+            + "Default: file when the users file exists or --users is given, else none",
+        HelpName = "none|file|pam[:SERVICE]|exec:/PATH",
         CustomParser = result =>
         {
             string text = result.Tokens[^1].Value;
-            if (text is "none" or "file")
+            if (AuthSpec.TryParse(text, out _, out _, out string error))
             {
                 return text;
             }
 
-            result.AddError($"'{text}' is not an auth mode (none or file)");
+            result.AddError(error);
             return null;
         },
     };
@@ -111,16 +114,10 @@ internal static class ServeCommand
     private static ExitCode Run(ParseResult result)
     {
         ServeSettings settings = Build(result);
-        IReadOnlyList<User> users = settings.Auth == AuthMode.File
-            ? UsersFile.Load(settings.UsersPath, static warning => Console.Error.WriteLine($"pyctd: warning: {warning}"))
-            : [];
-        if (settings.Auth == AuthMode.File && users.Count == 0)
-        {
-            throw new PyctdException(ExitCode.Failure, $"{settings.UsersPath} has no users: add one with 'pyctd passwd add USER'");
-        }
-
+        IAuthenticator? authenticator = Authenticators.Create(settings);
         GarbageBudget.Ensure();
-        return ServeHost.Run(settings, users, GlobalOptions.IsVerbose(result));
+        // SIGHUP reads the config file again, with the command line still overriding it.
+        return ServeHost.Run(settings, authenticator, () => Build(result), GlobalOptions.IsVerbose(result));
     }
 
     /// <summary>Settings from the config file, then from the command line, which wins where it gives a value.</summary>
@@ -147,16 +144,21 @@ internal static class ServeCommand
             throw new PyctdException(ExitCode.Usage, "--tls-key needs --tls-cert");
         }
 
+        bool usersNamed = Given(result, Users) || config.Text("users") is not null;
         string users = (Given(result, Users) ? result.GetValue(Users) : config.Text("users")) ?? UsersFile.DefaultPath;
         string? authText = Given(result, Auth) ? result.GetValue(Auth) : config.Text("auth");
-        AuthMode auth = authText switch
+        AuthMode auth;
+        string? authTarget = null;
+        if (authText is null)
         {
-            "none" => AuthMode.None,
-            "file" => AuthMode.File,
-            // A users file we cannot even see (a directory we may not enter) must not mean "no users, no passwords".
-            null => Interop.FileTypes.MayExist(users) ? AuthMode.File : AuthMode.None,
-            _ => throw new PyctdException(ExitCode.Usage, $"{config.Path}: auth: '{authText}' is not an auth mode (none or file)"),
-        };
+            // A users file that was named, or that we cannot even see (a directory we may not enter),
+            // must not mean "no users, no passwords".
+            auth = usersNamed || Interop.FileTypes.MayExist(users) ? AuthMode.File : AuthMode.None;
+        }
+        else if (!AuthSpec.TryParse(authText, out auth, out authTarget, out string error))
+        {
+            throw new PyctdException(ExitCode.Usage, $"{config.Path}: auth: {error}");
+        }
 
         var settings = new ServeSettings
         {
@@ -164,6 +166,7 @@ internal static class ServeCommand
             TlsCertificate = certificate,
             TlsKey = key,
             Auth = auth,
+            AuthTarget = authTarget,
             UsersPath = users,
             ReadOnly = Given(result, ReadOnly) ? result.GetValue(ReadOnly) : config.Flag("read-only") ?? false,
             SessionTimeout = TimeSpan.FromSeconds((Given(result, SessionTimeout) ? result.GetValue(SessionTimeout) : config.Integer("session-timeout", 1)) ?? 10),

@@ -7,5 +7,6 @@ internal static partial class Interop
     {
         internal const string NetfilterConntrack = "libnetfilter_conntrack.so.3";
         internal const string Libc = "libc.so.6";
+        internal const string Pam = "libpam.so.0";
     }
 }

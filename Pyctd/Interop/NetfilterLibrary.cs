@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace Pyctd.Interop;
@@ -33,9 +32,6 @@ internal static class NetfilterLibrary
         }
 
         s_handle = handle;
-        NativeLibrary.SetDllImportResolver(typeof(NetfilterLibrary).Assembly, Resolve);
+        LibraryResolver.Register(Interop.Libraries.NetfilterConntrack, handle);
     }
-
-    private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath) =>
-        name == Interop.Libraries.NetfilterConntrack ? s_handle : 0;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -16,12 +17,15 @@ internal static class ServeHost
     /// <summary>Idle time after which a connection is closed. Reverse proxies that keep connections to serve must close theirs sooner.</summary>
     public static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(10);
 
-    public static ExitCode Run(ServeSettings settings, IReadOnlyList<User> users, bool verbose)
+    /// <param name="authenticator">Null for --auth none.</param>
+    /// <param name="reread">The settings as the config file and command line give them now, for SIGHUP.</param>
+    public static ExitCode Run(ServeSettings settings, IAuthenticator? authenticator, Func<ServeSettings> reread, bool verbose)
     {
         Interop.NativeHeap.TuneForServer(); // before the first dump and the first threads allocate
         X509Certificate2? certificate = LoadCertificate(settings);
         Action<string> audit = static line => Console.Error.WriteLine($"pyctd: audit: {line}");
         var connections = new ConnectionLimits(settings.MaxConnectionsPerAddress, Interop.OpenFileLimit.RaiseToHardLimit(), audit);
+        var live = new LiveSettings(settings);
         var sessions = new SessionStore(settings.SessionTimeout);
         using var snapshots = new SnapshotStore(settings.Netns, sessions.MinAutoRefresh);
         snapshots.AcquireRefreshed().Release(); // fail at start-up, with a clear line, if the table cannot be read
@@ -29,13 +33,17 @@ internal static class ServeHost
 
         // Expired sessions let go of their pinned snapshots even when nobody logs in to sweep them.
         using var sweeper = new Timer(_ => sessions.Sweep(), null, settings.SessionTimeout, settings.SessionTimeout);
-        var service = new ConntrackService(
-            settings,
-            users.ToDictionary(static u => u.Name, StringComparer.Ordinal),
-            snapshots,
-            sessions,
-            new LoginThrottle(),
-            audit);
+        Action<string> log = static line => Console.Error.WriteLine($"pyctd: {line}");
+        using UsersFileWatcher? usersWatcher = authenticator is FileAuthenticator file ? new UsersFileWatcher(file, sessions, log) : null;
+        var reloader = new ServeReloader(reread, live, sessions, usersWatcher, every => sweeper.Change(every, every), log);
+        using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+        {
+            // SIGHUP would end the process; it reloads instead, off the signal's thread.
+            signal.Cancel = true;
+            ThreadPool.QueueUserWorkItem(static reload => reload.Reload(), reloader, preferLocal: false);
+        });
+        var logins = new LoginService(live, authenticator, sessions, new LoginThrottle(), audit);
+        var service = new ConntrackService(settings, live, logins, snapshots, sessions, audit);
         var endpoint = new XmlRpcEndpoint(service, settings, verbose);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -102,7 +110,7 @@ internal static class ServeHost
             Console.Error.WriteLine($"pyctd: serving XML-RPC on {(address.UnixSocketPath is null ? $"{scheme}://{address}/RPC2" : $"{address} ({scheme})")}");
         }
 
-        Console.Error.WriteLine($"pyctd: auth {settings.Auth.ToString().ToLowerInvariant()}{(settings.Auth == AuthMode.File ? $" ({users.Count} users in {settings.UsersPath})" : string.Empty)}, "
+        Console.Error.WriteLine($"pyctd: auth {authenticator?.Description ?? "none"}, "
             + $"{(settings.ReadOnly ? "read-only, " : string.Empty)}sessions expire after {settings.SessionTimeout.TotalSeconds:0} s idle, "
             + $"at most {connections.PerAddress} connections per address and {connections.Total} in all");
         app.WaitForShutdown();

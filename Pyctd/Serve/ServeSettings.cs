@@ -7,6 +7,12 @@ internal enum AuthMode
 
     /// <summary>login(user, password) against the users file.</summary>
     File,
+
+    /// <summary>login(user, password) through PAM, with the service in <see cref="ServeSettings.AuthTarget"/>.</summary>
+    Pam,
+
+    /// <summary>login(user, password) by the program in <see cref="ServeSettings.AuthTarget"/>.</summary>
+    Exec,
 }
 
 /// <summary>Everything `serve` is configured with; built from the command line.</summary>
@@ -21,6 +27,9 @@ internal sealed record ServeSettings
     public string? TlsKey { get; init; }
 
     public AuthMode Auth { get; init; }
+
+    /// <summary>The PAM service (--auth pam:SERVICE) or the program's path (--auth exec:/PATH); null for none and file.</summary>
+    public string? AuthTarget { get; init; }
 
     public string UsersPath { get; init; } = Serve.Auth.UsersFile.DefaultPath;
 

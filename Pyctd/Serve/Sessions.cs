@@ -80,7 +80,8 @@ internal sealed class SessionStore(TimeSpan timeout, int maxSessions = SessionSt
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly Lock _creating = new();
 
-    public TimeSpan Timeout { get; } = timeout;
+    /// <summary>Set anew when a reload (SIGHUP) changes session-timeout; it applies to every session from then on.</summary>
+    public TimeSpan Timeout { get; set; } = timeout;
 
     public int Count => _sessions.Count;
 
@@ -135,6 +136,27 @@ internal sealed class SessionStore(TimeSpan timeout, int maxSessions = SessionSt
     }
 
     public bool Remove(string id) => Forget(id);
+
+    /// <summary>Ends every session of these users (removed from the users file, or changed); returns how many.</summary>
+    public int EndSessionsOf(IReadOnlyCollection<string> users)
+    {
+        if (users.Count == 0)
+        {
+            return 0;
+        }
+
+        var names = users.ToHashSet(StringComparer.Ordinal);
+        int ended = 0;
+        foreach (var (id, session) in _sessions)
+        {
+            if (names.Contains(session.User) && Forget(id))
+            {
+                ended++;
+            }
+        }
+
+        return ended;
+    }
 
     /// <summary>The shortest autorefresh among sessions that view: how fresh the background refresher keeps the snapshot; null when none asks.</summary>
     public double? MinAutoRefresh()

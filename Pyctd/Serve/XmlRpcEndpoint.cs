@@ -33,6 +33,11 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
             {
                 XmlRpcCall call = await ReadCallAsync(context.Request, aborted);
                 result = service.Invoke(call, client, aborted);
+                if (result is MethodResult.Deferred deferred)
+                {
+                    result = await deferred.Result;
+                }
+
                 if (result is MethodResult.Value value)
                 {
                     XmlRpcWriter.EnsureWritable(value.Result);
@@ -120,6 +125,11 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
             try
             {
                 result = multicall.Invoke(entry);
+                if (result is MethodResult.Deferred deferred)
+                {
+                    result = await deferred.Result;
+                }
+
                 if (result is MethodResult.Value value)
                 {
                     XmlRpcWriter.EnsureWritable(value.Result);

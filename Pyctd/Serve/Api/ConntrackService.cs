@@ -14,10 +14,10 @@ namespace Pyctd.Serve.Api;
 /// </summary>
 internal sealed class ConntrackService(
     ServeSettings settings,
-    IReadOnlyDictionary<string, User> users,
+    LiveSettings live,
+    LoginService logins,
     SnapshotStore snapshots,
     SessionStore sessions,
-    LoginThrottle throttle,
     Action<string> audit)
 {
     private static readonly SemaphoreSlim s_selecting = new(Environment.ProcessorCount);
@@ -28,7 +28,7 @@ internal sealed class ConntrackService(
         IReadOnlyList<XmlRpcValue> p = call.Parameters;
         return call.MethodName switch
         {
-            "login" => MethodResult.Of(XmlRpcValue.From(Login(p, client))),
+            "login" => new MethodResult.Deferred(Login(p, client)),
             "logout" => Logout(p),
             "view" => View(p, aborted),
             "kill" => MethodResult.Of(XmlRpcValue.From(Kill(p, client))),
@@ -46,47 +46,8 @@ internal sealed class ConntrackService(
         };
     }
 
-    private string Login(IReadOnlyList<XmlRpcValue> p, string client)
-    {
-        // The request's login budget (RequestScope): a system.multicall of logins checks one password.
-        RequestScope.Current?.SpendLogin();
-        if (settings.Auth == AuthMode.None)
-        {
-            return sessions.Create("anonymous", settings.ReadOnly, client, settings.AutoRefreshSeconds).Id;
-        }
-
-        if (p.Count != 2 || p[0].Kind != XmlRpcKind.String || p[1].Kind != XmlRpcKind.String)
-        {
-            throw Arguments.Bad("login takes (user, password), both strings");
-        }
-
-        string name = p[0].String;
-        if (!UsersFile.IsValidName(name))
-        {
-            // No user has such a name, and the throttle keeps no key of a megabyte.
-            audit($"login failed (not a user name) user={Quote(name)} from={client}");
-            throw new XmlRpcFault(XmlRpcFault.AuthenticationFailed, "authentication failed");
-        }
-
-        // Counted as a failure before the password is hashed; a success takes it back.
-        if (!throttle.TryAdmit(name, client, out TimeSpan wait))
-        {
-            audit($"login refused (throttled) user={Quote(name)} from={client}");
-            throw new XmlRpcFault(XmlRpcFault.AuthenticationFailed, $"too many failed logins; try again in {Math.Ceiling(wait.TotalSeconds):0} s");
-        }
-
-        // A name that is no user costs a hash too, so the time of the answer does not tell which names exist.
-        bool known = users.TryGetValue(name, out User? user);
-        bool verified = PasswordHash.Verify(p[1].String, known ? user!.Hash : PasswordHash.Dummy(users.Values));
-        if (!known || !verified)
-        {
-            audit($"login failed user={Quote(name)} from={client}");
-            throw new XmlRpcFault(XmlRpcFault.AuthenticationFailed, "authentication failed");
-        }
-
-        throttle.Succeeded(name, client);
-        return sessions.Create(user!.Name, user.ReadOnly || settings.ReadOnly, client, settings.AutoRefreshSeconds).Id;
-    }
+    private async Task<MethodResult> Login(IReadOnlyList<XmlRpcValue> p, string client) =>
+        MethodResult.Of(XmlRpcValue.From(await logins.LoginAsync(p, client)));
 
     private MethodResult Logout(IReadOnlyList<XmlRpcValue> p)
     {
@@ -394,16 +355,16 @@ internal sealed class ConntrackService(
         return results;
     }
 
-    private static void RequireWritable(Session session)
+    /// <summary>The session's own right, and read-only as the settings now say (a reload may have set it).</summary>
+    private void RequireWritable(Session session)
     {
-        if (session.ReadOnly)
+        if (session.ReadOnly || live.Current.ReadOnly)
         {
             throw new XmlRpcFault(XmlRpcFault.PermissionDenied, "permission denied: this session is read-only");
         }
     }
 
-    private static string Quote(string text) =>
-        "\"" + new string(text.Take(64).Select(static c => char.IsControl(c) || c == '"' ? '?' : c).ToArray()) + "\"";
+    private static string Quote(string text) => AuditText.Quote(text);
 }
 
 /// <summary>Conntrack sysctls, read inside the served namespace.</summary>

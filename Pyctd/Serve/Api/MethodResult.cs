@@ -33,6 +33,9 @@ internal abstract record MethodResult
     /// </summary>
     public sealed record Multicall(IReadOnlyList<XmlRpcValue> Calls, Func<XmlRpcValue, MethodResult> Invoke) : MethodResult;
 
+    /// <summary>A result that takes time to come (login's password check, off Kestrel's threads): the endpoint awaits it.</summary>
+    public sealed record Deferred(Task<MethodResult> Result) : MethodResult;
+
     public static MethodResult Of(XmlRpcValue value) => new Value(value);
 
     public static readonly MethodResult True = new Value(XmlRpcValue.True);

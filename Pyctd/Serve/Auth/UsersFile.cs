@@ -28,7 +28,8 @@ internal static class UsersFile
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            throw new PyctdException(ExitCode.Failure, $"cannot read the users file {path}: {error.Message}");
+            string hint = error is UnauthorizedAccessException ? $" (serve as user pyctd reads it through its group: chgrp {ServiceGroup} {path}; chmod 0640 {path})" : string.Empty;
+            throw new PyctdException(ExitCode.Failure, $"cannot read the users file {path}: {error.Message}{hint}");
         }
 
         var users = new List<User>();
@@ -82,7 +83,15 @@ internal static class UsersFile
 
     public static IReadOnlyList<User> LoadOrEmpty(string path) => File.Exists(path) ? Load(path) : [];
 
-    /// <summary>Replaces the file in one rename, mode 0600, so a crash never leaves half a file and no one else reads the hashes.</summary>
+    /// <summary>The group that pyctd.service runs serve as; it reads the users file through its group.</summary>
+    public const string ServiceGroup = "pyctd";
+
+    /// <summary>
+    /// Replaces the file in one rename, so a crash never leaves half a file. A new file is mode
+    /// 0640, owner root and group pyctd, where that group exists (so the service, which runs as
+    /// pyctd, reads the file as it is now and sees every change), else 0600; a file replaced keeps
+    /// its owner, group and mode.
+    /// </summary>
     public static void Save(string path, IEnumerable<User> users)
     {
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -91,6 +100,21 @@ internal static class UsersFile
         foreach (User user in users)
         {
             text.Append(user.LegacyHash ? $"{user.Name}:{user.Hash}\n" : $"{user.Name}:{(user.ReadOnly ? "ro" : "rw")}:{user.Hash}\n");
+        }
+
+        (uint Owner, uint Group)? owner = Interop.FileOwnership.OwnerOf(path);
+        UnixFileMode mode;
+        if (owner is not null)
+        {
+            mode = File.GetUnixFileMode(path);
+        }
+        else if (Interop.FileOwnership.GroupId(ServiceGroup) is uint group)
+        {
+            (owner, mode) = ((0, group), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        }
+        else
+        {
+            mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
         string temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
@@ -104,6 +128,13 @@ internal static class UsersFile
         {
             using (var stream = new FileStream(temporary, options))
             {
+                // Owner and group first, then the mode: no moment when others may read the hashes.
+                if (owner is (uint uid, uint gid) && Environment.IsPrivilegedProcess)
+                {
+                    Interop.FileOwnership.Chown(stream.SafeFileHandle, uid, gid, path);
+                }
+
+                File.SetUnixFileMode(stream.SafeFileHandle, mode);
                 stream.Write(Encoding.UTF8.GetBytes(text.ToString()));
                 stream.Flush(flushToDisk: true);
             }
