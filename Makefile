@@ -18,6 +18,9 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 CONFDIR := /etc/pyctd
+# /etc/pam.d/pyctd for serve --auth pam: Debian's common-* stacks or Red Hat's password-auth.
+PAMDIR := /etc/pam.d
+PAM_FLAVOUR ?= $(if $(wildcard /etc/pam.d/common-auth),debian,redhat)
 
 DIST_TARBALL := dist/pyctd-$(VERSION).tar.gz
 # The binary is linux-x64 (RuntimeIdentifier in Pyctd/Pyctd.csproj), whatever machine builds it.
@@ -81,7 +84,7 @@ check-version:
 # creates the user pyctd and reloads systemd; neither enables nor starts the service.
 install: out/pyctd
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
-		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(CONFDIR)
+		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(CONFDIR) $(DESTDIR)$(PAMDIR)
 	install -m 0755 out/pyctd $(DESTDIR)$(SBINDIR)/pyctd
 	install -m 0644 man/pyctd.8 $(DESTDIR)$(MANDIR)/man8/pyctd.8
 	sed 's|/usr/sbin/pyctd|$(SBINDIR)/pyctd|' packaging/pyctd.service > $(DESTDIR)$(UNITDIR)/pyctd.service
@@ -93,6 +96,12 @@ install: out/pyctd
 	else \
 		echo "install -m 0644 packaging/pyctd.conf $(DESTDIR)$(CONFDIR)/pyctd.conf"; \
 		install -m 0644 packaging/pyctd.conf $(DESTDIR)$(CONFDIR)/pyctd.conf; \
+	fi
+	@if [ -e $(DESTDIR)$(PAMDIR)/pyctd ]; then \
+		echo "install: keeping the existing $(DESTDIR)$(PAMDIR)/pyctd"; \
+	else \
+		echo "install -m 0644 packaging/pam/pyctd.$(PAM_FLAVOUR) $(DESTDIR)$(PAMDIR)/pyctd"; \
+		install -m 0644 packaging/pam/pyctd.$(PAM_FLAVOUR) $(DESTDIR)$(PAMDIR)/pyctd; \
 	fi
 ifeq ($(DESTDIR),)
 	@if command -v systemd-sysusers >/dev/null 2>&1; then \
@@ -115,6 +124,9 @@ endif
 		echo "rm -f $(DESTDIR)$(CONFDIR)/pyctd.conf"; rm -f $(DESTDIR)$(CONFDIR)/pyctd.conf; \
 	elif [ -e $(DESTDIR)$(CONFDIR)/pyctd.conf ]; then \
 		echo "uninstall: keeping the changed $(DESTDIR)$(CONFDIR)/pyctd.conf"; \
+	fi
+	@if cmp -s packaging/pam/pyctd.$(PAM_FLAVOUR) $(DESTDIR)$(PAMDIR)/pyctd; then \
+		echo "rm -f $(DESTDIR)$(PAMDIR)/pyctd"; rm -f $(DESTDIR)$(PAMDIR)/pyctd; \
 	fi
 	@rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null || true
 ifeq ($(DESTDIR),)
@@ -155,7 +167,7 @@ rpm: dist out/pyctd
 deb: out/pyctd check-version
 	@command -v dpkg-shlibdeps >/dev/null || { echo "make deb: needs dpkg-shlibdeps (apt-get install dpkg-dev)" >&2; exit 1; }
 	rm -rf $(DEB_WORK)
-	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(DEB_ROOT) PREFIX=/usr \
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(DEB_ROOT) PREFIX=/usr PAM_FLAVOUR=debian \
 		UNITDIR=/usr/lib/systemd/system SYSUSERSDIR=/usr/lib/sysusers.d \
 		BASHCOMPDIR=/usr/share/bash-completion/completions
 	gzip -9n $(DEB_ROOT)/usr/share/man/man8/pyctd.8
@@ -165,7 +177,7 @@ deb: out/pyctd check-version
 	packaging/deb/changelog-from-spec pyctd.spec | gzip -9n > $(DEB_ROOT)/usr/share/doc/pyctd/changelog.gz
 	install -D -m 0644 packaging/deb/lintian-overrides $(DEB_ROOT)/usr/share/lintian/overrides/pyctd
 	install -m 0755 packaging/deb/postinst packaging/deb/prerm packaging/deb/postrm $(DEB_ROOT)/DEBIAN/
-	echo $(CONFDIR)/pyctd.conf > $(DEB_ROOT)/DEBIAN/conffiles
+	printf '%s\n' $(CONFDIR)/pyctd.conf $(PAMDIR)/pyctd > $(DEB_ROOT)/DEBIAN/conffiles
 	printf 'Source: pyctd\n\nPackage: pyctd\nArchitecture: any\n' > $(DEB_WORK)/debian/control
 	cd $(DEB_WORK) && dpkg-shlibdeps -O debian/pyctd/usr/sbin/pyctd | sed -n 's/^shlibs:Depends=//p' > shlibs
 	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@ARCH@|$(DEB_ARCH)|' -e 's|@MAINTAINER@|$(MAINTAINER)|' \

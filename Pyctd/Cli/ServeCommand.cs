@@ -96,11 +96,15 @@ internal static class ServeCommand
             refresh, set_autorefresh, stats, system.listMethods, system.methodHelp,
             system.methodSignature, system.multicall. Audit lines (failed logins, kills,
             changes, refused connections) go to stderr, i.e. the journal under systemd.
+            A changed users file counts within 2 s; SIGHUP (systemctl reload pyctd)
+            re-reads it and the config file's read-only, autorefresh and session-timeout.
 
             Examples:
               pyctd serve                                   # loopback, port {ServeSettings.DefaultPort}
               pyctd serve --listen 0.0.0.0:{ServeSettings.DefaultPort} --tls-cert c.pem --tls-key k.pem
               pyctd serve --listen unix:/run/pyctd/pyctd.sock --read-only
+              pyctd serve --auth pam                        # /etc/pam.d/pyctd
+              pyctd serve --auth exec:/usr/local/libexec/pyctd-auth
             """);
         foreach (Option option in new Option[] { Config, Listen, TlsCertificate, TlsKey, Auth, Users, ReadOnly, SessionTimeout, AutoRefresh, MaxRequestSize, MaxConnectionsPerAddress, AllowUnauthenticatedRemote })
         {
