@@ -17,6 +17,12 @@ public sealed class ServerProcess : IDisposable
     private readonly string _directory;
 
     public ServerProcess(LabNamespace lab, params string[] extraArguments)
+        : this(lab, new Dictionary<string, string>(), extraArguments)
+    {
+    }
+
+    /// <param name="environment">Added to serve's environment (LD_PRELOAD of pam_wrapper and its settings).</param>
+    public ServerProcess(LabNamespace lab, IReadOnlyDictionary<string, string> environment, params string[] extraArguments)
     {
         _directory = Directory.CreateTempSubdirectory("pyctd-serve-").FullName;
         UsersPath = Path.Combine(_directory, "users");
@@ -33,6 +39,11 @@ public sealed class ServerProcess : IDisposable
         foreach (string argument in (string[])["serve", "--netns", lab.Name, "--listen", $"127.0.0.1:{Port}", "--users", UsersPath, "--session-timeout", "3", .. extraArguments])
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
         _process = Process.Start(start)!;
@@ -76,22 +87,36 @@ public sealed class ServerProcess : IDisposable
         }
     }
 
-    private void AddUser(string name, string password, params string[] options)
+    /// <summary>Sends serve a signal by name (HUP: reload).</summary>
+    public void Signal(string name) =>
+        ProcessRunner.Run("kill", $"-{name}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>`pyctd passwd add` (or change) on the server's users file, the password on stdin.</summary>
+    public void AddUser(string name, string password, params string[] options) => Passwd(password, ["add", name, .. options]);
+
+    /// <summary>`pyctd passwd del` on the server's users file.</summary>
+    public void RemoveUser(string name) => Passwd(null, ["del", name]);
+
+    private void Passwd(string? password, string[] arguments)
     {
         var start = new ProcessStartInfo(Repository.PyctdBinary) { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in (string[])["passwd", "add", name, "--users", UsersPath, .. options])
+        foreach (string argument in (string[])["passwd", .. arguments, "--users", UsersPath])
         {
             start.ArgumentList.Add(argument);
         }
 
         using Process process = Process.Start(start)!;
-        process.StandardInput.WriteLine(password);
+        if (password is not null)
+        {
+            process.StandardInput.WriteLine(password);
+        }
+
         process.StandardInput.Close();
         string error = process.StandardError.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"pyctd passwd add {name} failed: {error}");
+            throw new InvalidOperationException($"pyctd passwd {string.Join(' ', arguments)} failed: {error}");
         }
     }
 
