@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Pyctd.Tests.Support;
+
+namespace Pyctd.Tests.Live;
+
+/// <summary>
+/// Authentication of a real serve: integer login arguments, a users file changed under it, SIGHUP,
+/// PAM through pam_wrapper and pam_matrix (never the host's PAM configuration), and --auth exec.
+/// </summary>
+public sealed partial class ServeAuthTests
+{
+    private const string PamWrapper = "/usr/lib/x86_64-linux-gnu/libpam_wrapper.so";
+    private const string PamMatrix = "/usr/lib/x86_64-linux-gnu/pam_wrapper/pam_matrix.so";
+
+    private static RawHttp.Response Call(ServerProcess server, string method, params string[] values) =>
+        RawHttp.Post(server.Port, RawHttp.Call(method, values));
+
+    private static string Login(ServerProcess server, string user, string password)
+    {
+        RawHttp.Response response = Call(server, "login", $"<string>{user}</string>", $"<string>{password}</string>");
+        Match session = SessionId().Match(response.Body);
+        Assert.True(session.Success, response.Body);
+        return session.Groups[1].Value;
+    }
+
+    private static int? FaultCode(RawHttp.Response response)
+    {
+        Match fault = Fault().Match(response.Body);
+        return fault.Success ? int.Parse(fault.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>kill(session, [an id no entry has]): 0 when the session may write, fault 3 when it only reads, fault 2 when it has ended.</summary>
+    private static int? KillNothing(ServerProcess server, string session) =>
+        FaultCode(Call(server, "kill", $"<string>{session}</string>", "<array><data><value><string>4294967295</string></value></data></array>"));
+
+    [Fact]
+    public void Login_DigitOnlyNameAndPasswordAsIntegers_AcceptedAsDecimalText()
+    {
+        using var lab = new LabNamespace();
+        using var server = new ServerProcess(lab);
+        server.AddUser("1234", "5678");
+        WaitUntil(() => server.LogLines().Any(static l => l.Contains("reloaded: 3 users", StringComparison.Ordinal)));
+
+        // Frontier sends <i4>, RPC::XML <int>.
+        RawHttp.Response response = Call(server, "login", "<i4>1234</i4>", "<int>5678</int>");
+        Assert.Matches(SessionId(), response.Body);
+        Assert.Equal(1, FaultCode(Call(server, "login", "<i4>1234</i4>", "<int>5679</int>")));
+    }
+
+    [Fact]
+    public void UsersFile_UserRemovedOrChanged_NextLoginWithinTwoSecondsAndSessionsEnd()
+    {
+        using var lab = new LabNamespace();
+        using var server = new ServerProcess(lab);
+        string viewer = Login(server, "viewer", ServerProcess.ViewerPassword);
+        string admin = Login(server, "admin", ServerProcess.AdminPassword);
+        Assert.Equal(3, KillNothing(server, viewer));
+
+        server.RemoveUser("viewer");
+        TimeSpan ended = WaitUntil(() => KillNothing(server, viewer) == 2);
+        Assert.True(ended < TimeSpan.FromSeconds(2), $"the removed user's session lasted {ended.TotalSeconds:0.0} s");
+        Assert.Equal(1, FaultCode(Call(server, "login", "<string>viewer</string>", $"<string>{ServerProcess.ViewerPassword}</string>")));
+        Assert.Null(KillNothing(server, admin));
+
+        server.AddUser("admin", "a new password");
+        ended = WaitUntil(() => KillNothing(server, admin) == 2);
+        Assert.True(ended < TimeSpan.FromSeconds(2), $"the changed user's session lasted {ended.TotalSeconds:0.0} s");
+        Assert.Null(KillNothing(server, Login(server, "admin", "a new password")));
+        Assert.Contains(server.LogLines(), static l => l.Contains("1 removed or changed, 1 of their sessions ended", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Sighup_ConfigSaysReadOnly_KillRefusedAndRestartOnlyKeysNamed()
+    {
+        using var lab = new LabNamespace();
+        string config = Path.Combine(Path.GetTempPath(), $"pyctd-reload-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(config, "read-only = false\n");
+        try
+        {
+            using var server = new ServerProcess(lab, "--config", config);
+            string admin = Login(server, "admin", ServerProcess.AdminPassword);
+            Assert.Null(KillNothing(server, admin));
+
+            File.WriteAllText(config, "read-only = true\nmax-request-size = 4096\n");
+            server.Signal("HUP");
+            WaitUntil(() => server.LogLines().Any(static l => l.Contains("reload: read-only true", StringComparison.Ordinal)));
+
+            Assert.Equal(3, KillNothing(server, admin));
+            Assert.Contains(server.LogLines(), static l => l.Contains("reload: max-request-size changed; restart pyctd to apply", StringComparison.Ordinal));
+            Assert.Contains(server.LogLines(), static l => l.Contains("users file", StringComparison.Ordinal) && l.Contains("reloaded: 2 users", StringComparison.Ordinal));
+            Assert.False(server.HasExited);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Fact]
+    public void Pam_RightAndWrongPassword_AsPamtesterSays()
+    {
+        Assert.True(File.Exists(PamWrapper) && File.Exists(PamMatrix), "needs pam_wrapper (apt-get install libpam-wrapper; scripts/install-deps)");
+        string directory = Directory.CreateTempSubdirectory("pyctd-pam-").FullName;
+        try
+        {
+            // A PAM service of our own, in a directory of our own, that pam_wrapper puts in place of /etc/pam.d.
+            string services = Path.Combine(directory, "services");
+            Directory.CreateDirectory(services);
+            string passwords = Path.Combine(directory, "passdb");
+            File.WriteAllText(passwords, "alice:pam-secret:pyctd-test\n");
+            File.WriteAllText(Path.Combine(services, "pyctd-test"),
+                $"auth required {PamMatrix} passdb={passwords}\naccount required {PamMatrix} passdb={passwords}\n");
+            var environment = new Dictionary<string, string>
+            {
+                ["LD_PRELOAD"] = PamWrapper,
+                ["PAM_WRAPPER"] = "1",
+                ["PAM_WRAPPER_SERVICE_DIR"] = services,
+            };
+
+            // pamtester, a plain C program linked with libpam, agrees on the same configuration.
+            Assert.Equal(0, Pamtester(environment, "alice", "pam-secret"));
+            Assert.NotEqual(0, Pamtester(environment, "alice", "wrong"));
+
+            using var lab = new LabNamespace();
+            using var server = new ServerProcess(lab, environment, "--auth", "pam:pyctd-test");
+            Assert.Contains(server.LogLines(), static l => l.Contains("auth pam (service pyctd-test", StringComparison.Ordinal));
+            Assert.Null(KillNothing(server, Login(server, "alice", "pam-secret")));
+            Assert.Equal(1, FaultCode(Call(server, "login", "<string>alice</string>", "<string>wrong</string>")));
+            Assert.Equal(1, FaultCode(Call(server, "login", "<string>mallory</string>", "<string>pam-secret</string>")));
+            WaitUntil(() => server.LogLines().Count(static l => l.Contains("audit: login failed", StringComparison.Ordinal) && l.Contains("reason=\"pam: ", StringComparison.Ordinal)) == 2);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Pam_NoLibrary_ClearErrorAtStart()
+    {
+        ProcessResult result = PyctdProcess.Run(
+            new Dictionary<string, string> { ["PYCTD_LIBPAM"] = "/nonexistent/libpam.so.0" },
+            "serve", "--auth", "pam", "--listen", "127.0.0.1:18473");
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("pyctd: cannot load /nonexistent/libpam.so.0: install libpam0g (Debian/Ubuntu) or pam (Fedora/RHEL)", result.Stderr.Trim());
+    }
+
+    [Fact]
+    public void Exec_ScriptSaysReadOnlyOrRefuses_SessionsAsItSays()
+    {
+        string directory = Directory.CreateTempSubdirectory("pyctd-exec-").FullName;
+        try
+        {
+            string checker = Path.Combine(directory, "check");
+            File.WriteAllText(checker, """
+                #!/bin/sh
+                IFS= read -r user; IFS= read -r password
+                [ "$password" = open-sesame ] || exit 1
+                [ "$user" = looker ] && echo read-only
+                exit 0
+                """);
+            File.SetUnixFileMode(checker, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+            using var lab = new LabNamespace();
+            using var server = new ServerProcess(lab, "--auth", $"exec:{checker}");
+            Assert.Null(KillNothing(server, Login(server, "operator", "open-sesame")));
+            Assert.Equal(3, KillNothing(server, Login(server, "looker", "open-sesame")));
+            Assert.Equal(1, FaultCode(Call(server, "login", "<string>operator</string>", "<string>nope</string>")));
+            WaitUntil(() => server.LogLines().Any(static l => l.Contains("audit: login failed user=\"operator\"", StringComparison.Ordinal) && l.Contains("reason=\"exec: exit status 1\"", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static int Pamtester(Dictionary<string, string> environment, string user, string password) =>
+        ProcessRunner.Run("sh", ["-c", "printf '%s\\n' \"$1\" | pamtester pyctd-test \"$2\" authenticate acct_mgmt", "sh", password, user], environment).ExitCode;
+
+    /// <summary>Polls until the condition holds (at most 10 s); how long that took.</summary>
+    private static TimeSpan WaitUntil(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "not within 10 s");
+            Thread.Sleep(50);
+        }
+
+        return clock.Elapsed;
+    }
+
+    [GeneratedRegex("<string>([0-9a-f]{64})</string>")]
+    private static partial Regex SessionId();
+
+    [GeneratedRegex(@"<name>faultCode</name><value><int>(-?\d+)</int>")]
+    private static partial Regex Fault();
+}
