@@ -27,16 +27,37 @@ public sealed class PasswdAndServeOptionsTests : IDisposable
         }
 
         using var process = System.Diagnostics.Process.Start(start)!;
-        if (stdin is not null)
+        try
         {
-            process.StandardInput.WriteLine(stdin);
+            if (stdin is not null)
+            {
+                process.StandardInput.WriteLine(stdin);
+            }
+
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // pyctd refused the arguments and exited before reading its input.
         }
 
-        process.StandardInput.Close();
         string stdout = process.StandardOutput.ReadToEnd();
         string stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
         return new ProcessResult(process.ExitCode, stdout, stderr);
+    }
+
+    [Fact]
+    public void PasswdAddAndDel_FileGivenToAGroup_KeepsOwnerGroupAndMode()
+    {
+        Assert.Equal(0, Passwd("correct horse", "add", "alice").ExitCode);
+        ProcessRunner.Check("chgrp", "65534", UsersPath);
+        ProcessRunner.Check("chmod", "0640", UsersPath);
+
+        Assert.Equal(0, Passwd("battery staple", "add", "bob").ExitCode);
+        Assert.Equal("0:65534 640", ProcessRunner.Run("stat", "-c", "%u:%g %a", UsersPath).Stdout.Trim());
+        Assert.Equal(0, Passwd(null, "del", "alice").ExitCode);
+        Assert.Equal("0:65534 640", ProcessRunner.Run("stat", "-c", "%u:%g %a", UsersPath).Stdout.Trim());
     }
 
     [Fact]
@@ -45,7 +66,9 @@ public sealed class PasswdAndServeOptionsTests : IDisposable
         Assert.Equal(0, Passwd("correct horse", "add", "alice").ExitCode);
         Assert.Equal(0, Passwd("battery staple", "add", "bob", "--read-only").ExitCode);
 
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(UsersPath));
+        // Only root reads it, or root and serve's group pyctd where that group exists.
+        string owner = ProcessRunner.Run("stat", "-c", "%U:%G %a", UsersPath).Stdout.Trim();
+        Assert.Equal(ProcessRunner.Run("getent", "group", "pyctd").ExitCode == 0 ? "root:pyctd 640" : "root:root 600", owner);
         string text = File.ReadAllText(UsersPath);
         Assert.DoesNotContain("correct horse", text);
         Assert.Matches(@"alice:rw:pbkdf2-sha256\$\d{6,}\$", text);

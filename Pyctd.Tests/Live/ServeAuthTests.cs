@@ -24,10 +24,26 @@ public sealed partial class ServeAuthTests
         return session.Groups[1].Value;
     }
 
-    private static int? FaultCode(RawHttp.Response response)
+    private static int? FaultCode(RawHttp.Response response) => FaultCodeOf(response.Body);
+
+    private static int? FaultCodeOf(string body)
     {
-        Match fault = Fault().Match(response.Body);
+        Match fault = Fault().Match(body);
         return fault.Success ? int.Parse(fault.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>One HTTP/1.1 POST to /RPC2 over a unix socket; the whole answer, headers and body.</summary>
+    private static string PostUnix(string socketPath, string body)
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+        byte[] content = System.Text.Encoding.UTF8.GetBytes(body);
+        socket.Send(System.Text.Encoding.ASCII.GetBytes(
+            $"POST /RPC2 HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml\r\nContent-Length: {content.Length}\r\nConnection: close\r\n\r\n"));
+        socket.Send(content);
+        using var stream = new System.Net.Sockets.NetworkStream(socket);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     /// <summary>kill(session, [an id no entry has]): 0 when the session may write, fault 3 when it only reads, fault 2 when it has ended.</summary>
@@ -68,6 +84,91 @@ public sealed partial class ServeAuthTests
         Assert.True(ended < TimeSpan.FromSeconds(2), $"the changed user's session lasted {ended.TotalSeconds:0.0} s");
         Assert.Null(KillNothing(server, Login(server, "admin", "a new password")));
         Assert.Contains(server.LogLines(), static l => l.Contains("1 removed or changed, 1 of their sessions ended", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// As pyctd.service runs it: not root, CAP_NET_ADMIN alone, no new privileges, the users file
+    /// root's and readable through serve's group (nogroup here, pyctd under the unit), a unix
+    /// socket. `pyctd passwd del` (root) keeps the file's group and mode, and serve sees it.
+    /// </summary>
+    [Fact]
+    public void UsersFile_ServeAsUnprivilegedUserReadingThroughGroup_SeesPasswdDel()
+    {
+        using var lab = new LabNamespace();
+        string directory = Directory.CreateTempSubdirectory("pyctd-unit-").FullName;
+        Process? serve = null;
+        try
+        {
+            File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+            string users = Path.Combine(directory, "users");
+            string run = Path.Combine(directory, "run");
+            Directory.CreateDirectory(run);
+            ProcessRunner.Check("chown", "65534:65534", run);
+            foreach (string name in (string[])["admin", "viewer"])
+            {
+                ProcessRunner.Check("sh", "-c", $"echo pw-{name} | \"$1\" passwd add {name} --users \"$2\"", "sh", Repository.PyctdBinary, users);
+            }
+
+            ProcessRunner.Check("chgrp", "65534", users);
+            ProcessRunner.Check("chmod", "0640", users);
+            string socket = Path.Combine(run, "pyctd.sock");
+            var start = new ProcessStartInfo("ip") { RedirectStandardError = true, UseShellExecute = false };
+            start.Environment["DOTNET_GCgen0size"] = "200000";
+            foreach (string argument in (string[])["netns", "exec", lab.Name, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--no-new-privs",
+                "--inh-caps=-all,+net_admin", "--ambient-caps=-all,+net_admin", "--bounding-set=-all,+net_admin",
+                Repository.PyctdBinary, "serve", "--listen", $"unix:{socket}", "--users", users])
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            var log = new List<string>();
+            serve = Process.Start(start)!;
+            serve.ErrorDataReceived += (_, e) =>
+            {
+                lock (log)
+                {
+                    if (e.Data is not null)
+                    {
+                        log.Add(e.Data);
+                    }
+                }
+            };
+            serve.BeginErrorReadLine();
+            string[] Log()
+            {
+                lock (log)
+                {
+                    return [.. log];
+                }
+            }
+
+            WaitUntil(() => serve.HasExited || Log().Any(static l => l.Contains("serving XML-RPC", StringComparison.Ordinal)));
+            Assert.False(serve.HasExited, string.Join('\n', Log()));
+            string viewer = SessionId().Match(PostUnix(socket, RawHttp.Call("login", "<string>viewer</string>", "<string>pw-viewer</string>"))).Groups[1].Value;
+            Assert.Equal(64, viewer.Length);
+
+            ProcessRunner.Check(Repository.PyctdBinary, "passwd", "del", "viewer", "--users", users);
+            Assert.Equal("0:65534 640", ProcessRunner.Run("stat", "-c", "%u:%g %a", users).Stdout.Trim());
+            TimeSpan ended = WaitUntil(() => FaultCodeOf(PostUnix(socket, RawHttp.Call("refresh", $"<string>{viewer}</string>"))) == 2);
+            Assert.True(ended < TimeSpan.FromSeconds(2), $"the removed user's session lasted {ended.TotalSeconds:0.0} s");
+            Assert.Equal(1, FaultCodeOf(PostUnix(socket, RawHttp.Call("login", "<string>viewer</string>", "<string>pw-viewer</string>"))));
+            Assert.Contains(Log(), static l => l.Contains("reloaded: 1 users; 1 removed or changed, 1 of their sessions ended", StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (serve is not null)
+            {
+                if (!serve.HasExited)
+                {
+                    serve.Kill();
+                    serve.WaitForExit(10_000);
+                }
+
+                serve.Dispose();
+            }
+
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]
