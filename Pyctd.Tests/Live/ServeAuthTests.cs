@@ -12,6 +12,7 @@ public sealed partial class ServeAuthTests
 {
     private const string PamWrapper = "/usr/lib/x86_64-linux-gnu/libpam_wrapper.so";
     private const string PamMatrix = "/usr/lib/x86_64-linux-gnu/pam_wrapper/pam_matrix.so";
+    private const string PamExec = "/usr/lib/x86_64-linux-gnu/security/pam_exec.so";
 
     private static RawHttp.Response Call(ServerProcess server, string method, params string[] values) =>
         RawHttp.Post(server.Port, RawHttp.Call(method, values));
@@ -62,6 +63,13 @@ public sealed partial class ServeAuthTests
         RawHttp.Response response = Call(server, "login", "<i4>1234</i4>", "<int>5678</int>");
         Assert.Matches(SessionId(), response.Body);
         Assert.Equal(1, FaultCode(Call(server, "login", "<i4>1234</i4>", "<int>5679</int>")));
+
+        // Inside system.multicall too, where the deferred check is awaited while the array is written.
+        RawHttp.Response multicall = Call(server, "system.multicall",
+            "<array><data><value><struct><member><name>methodName</name><value><string>login</string></value></member>"
+            + "<member><name>params</name><value><array><data><value><i4>1234</i4></value><value><i4>5678</i4></value></data></array></value></member>"
+            + "</struct></value></data></array>");
+        Assert.Matches(SessionId(), multicall.Body);
     }
 
     [Fact]
@@ -230,6 +238,43 @@ public sealed partial class ServeAuthTests
             Assert.Equal(1, FaultCode(Call(server, "login", "<string>alice</string>", "<string>wrong</string>")));
             Assert.Equal(1, FaultCode(Call(server, "login", "<string>mallory</string>", "<string>pam-secret</string>")));
             WaitUntil(() => server.LogLines().Count(static l => l.Contains("audit: login failed", StringComparison.Ordinal) && l.Contains("reason=\"pam: ", StringComparison.Ordinal)) == 2);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>A module that hangs (pam_exec running sleep) costs the login its timeout, and the server keeps answering meanwhile.</summary>
+    [Fact]
+    public async Task Pam_HungModule_RefusedAtTimeoutWhileOthersAreServed()
+    {
+        Assert.True(File.Exists(PamWrapper) && File.Exists(PamExec), "needs pam_wrapper and pam_exec (libpam-wrapper, libpam-modules)");
+        string directory = Directory.CreateTempSubdirectory("pyctd-pam-").FullName;
+        try
+        {
+            string services = Path.Combine(directory, "services");
+            Directory.CreateDirectory(services);
+            File.WriteAllText(Path.Combine(services, "pyctd-hang"), $"auth required {PamExec} quiet /bin/sleep 12\n");
+            var environment = new Dictionary<string, string>
+            {
+                ["LD_PRELOAD"] = PamWrapper,
+                ["PAM_WRAPPER"] = "1",
+                ["PAM_WRAPPER_SERVICE_DIR"] = services,
+            };
+            using var lab = new LabNamespace();
+            using var server = new ServerProcess(lab, environment, "--auth", "pam:pyctd-hang");
+
+            var clock = Stopwatch.StartNew();
+            Task<RawHttp.Response> login = Task.Run(() => Call(server, "login", "<string>alice</string>", "<string>whatever</string>"));
+            await Task.Delay(1000);
+            var served = Stopwatch.StartNew();
+            Assert.Contains("<string>login</string>", Call(server, "system.listMethods").Body);
+            Assert.True(served.Elapsed < TimeSpan.FromSeconds(2), $"a call took {served.Elapsed.TotalSeconds:0.0} s while PAM hung");
+
+            Assert.Equal(1, FaultCode(await login));
+            Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(9.5), TimeSpan.FromSeconds(15));
+            WaitUntil(() => server.LogLines().Any(static l => l.Contains("reason=\"pam: no answer within 10 s\"", StringComparison.Ordinal)));
         }
         finally
         {
