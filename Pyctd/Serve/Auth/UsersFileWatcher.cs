@@ -57,8 +57,9 @@ internal sealed class UsersFileWatcher : IDisposable
         {
             next = FileTypes.MayExist(_users.Path) ? UsersFile.Load(_users.Path, warning => _log($"warning: {warning}")) : [];
         }
-        catch (PyctdException error)
+        catch (Exception error) when (error is PyctdException or IOException or UnauthorizedAccessException)
         {
+            // On a timer's thread: an exception here would end the process.
             _log($"users file not reloaded, the previous {_users.Count} users stay: {error.Message}");
             return;
         }
