@@ -168,6 +168,8 @@ public sealed class PasswdAndServeOptionsTests : IDisposable
     [InlineData("--listen", "127.0.0.1:70000", "is not ADDRESS:PORT")]
     [InlineData("--listen", "unix:relative.sock", "needs an absolute path")]
     [InlineData("--auth", "ldap", "is not an auth mode")]
+    [InlineData("--auth", "pam:a/b", "'a/b' is not a PAM service name")]
+    [InlineData("--auth", "exec:check", "exec: 'check' is not an absolute path")]
     [InlineData("--session-timeout", "0", "is not a positive number")]
     [InlineData("--session-timeout", "010", "a leading zero means octal")]
     [InlineData("--max-connections-per-address", "0", "is not a positive number")]
@@ -185,6 +187,8 @@ public sealed class PasswdAndServeOptionsTests : IDisposable
     [InlineData("read-only = perhaps\n", ":1: read-only: 'perhaps' is not true or false")]
     [InlineData("listen\n", ":1: expected 'key = value'")]
     [InlineData("auth = none\nauth = file\n", ":2: 'auth' is set twice")]
+    [InlineData("# sites\nauth = ldap\n", ":2: auth: 'ldap' is not an auth mode (none, file, pam[:SERVICE] or exec:/PATH)")]
+    [InlineData("auth = exec:bin/check\n", ":1: auth: exec: 'bin/check' is not an absolute path")]
     [InlineData("listen = 0.0.0.0:18473\nauth = none\n", "refusing --auth none on 0.0.0.0:18473")]
     [InlineData("listen = localhost:80\n", "listen: 'localhost:80': 'localhost' is not an IP address")]
     [InlineData("netns =\n", ":1: 'netns' has no value")]
@@ -199,6 +203,16 @@ public sealed class PasswdAndServeOptionsTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(expected, result.Stderr);
         Assert.DoesNotContain("   at ", result.Stderr);
+    }
+
+    [Fact]
+    public void Serve_ConfigAuthExecNotExecutable_ExitsOneNamingIt()
+    {
+        string path = Path.Combine(_directory, "pyctd.conf");
+        File.WriteAllText(path, $"auth = exec:{path}\n");
+        ProcessResult result = PyctdProcess.Run("serve", "--config", path);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"pyctd: auth exec:{path}: not an executable file", result.Stderr.Trim());
     }
 
     [Fact]

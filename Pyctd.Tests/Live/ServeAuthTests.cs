@@ -308,8 +308,12 @@ public sealed partial class ServeAuthTests
                 """);
             File.SetUnixFileMode(checker, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
+            // As a site would set it: in the config file.
+            string config = Path.Combine(directory, "pyctd.conf");
+            File.WriteAllText(config, $"auth = exec:{checker}\n");
             using var lab = new LabNamespace();
-            using var server = new ServerProcess(lab, "--auth", $"exec:{checker}");
+            using var server = new ServerProcess(lab, "--config", config);
+            Assert.Contains(server.LogLines(), l => l.Contains($"auth exec {checker} (at most 4 at once, 5 s each)", StringComparison.Ordinal));
             Assert.Null(KillNothing(server, Login(server, "operator", "open-sesame")));
             Assert.Equal(3, KillNothing(server, Login(server, "looker", "open-sesame")));
             Assert.Equal(1, FaultCode(Call(server, "login", "<string>operator</string>", "<string>nope</string>")));

@@ -150,7 +150,7 @@ internal static class ServeCommand
 
         bool usersNamed = Given(result, Users) || config.Text("users") is not null;
         string users = (Given(result, Users) ? result.GetValue(Users) : config.Text("users")) ?? UsersFile.DefaultPath;
-        string? authText = Given(result, Auth) ? result.GetValue(Auth) : config.Text("auth");
+        string? authText = Given(result, Auth) ? result.GetValue(Auth) : config.Text("auth", static text => AuthSpec.TryParse(text, out _, out _, out string error) ? null : error);
         AuthMode auth;
         string? authTarget = null;
         if (authText is null)
@@ -161,7 +161,7 @@ internal static class ServeCommand
         }
         else if (!AuthSpec.TryParse(authText, out auth, out authTarget, out string error))
         {
-            throw new PyctdException(ExitCode.Usage, $"{config.Path}: auth: {error}");
+            throw new PyctdException(ExitCode.Usage, $"auth: {error}"); // checked above, by the option's parser or the config file
         }
 
         var settings = new ServeSettings

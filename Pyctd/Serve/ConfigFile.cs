@@ -82,6 +82,18 @@ internal sealed class ConfigFile
 
     public string? Text(string key) => _values.TryGetValue(key, out var values) ? values[0].Value : null;
 
+    /// <summary>The text, if <paramref name="problem"/> finds none (returns null); else an error naming file, line and key.</summary>
+    public string? Text(string key, Func<string, string?> problem)
+    {
+        if (!_values.TryGetValue(key, out var values))
+        {
+            return null;
+        }
+
+        var (text, line) = values[0];
+        return problem(text) is string error ? throw new PyctdException(ExitCode.Usage, $"{Path}:{line}: {key}: {error}") : text;
+    }
+
     /// <summary>The value parsed by <paramref name="parse"/>; a bad one is an error naming file, line and key.</summary>
     public T? Value<T>(string key, Func<string, (bool Ok, T Value)> parse, string expected)
         where T : struct
