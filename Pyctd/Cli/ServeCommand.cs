@@ -84,6 +84,12 @@ internal static class ServeCommand
         Description = "Allow --auth none on a non-loopback address (anyone who can connect can kill connections)",
     };
 
+    public static readonly Option<bool> I8 = new("--i8")
+    {
+        Description = "Answer integers beyond 32 bits as <i8> and marks unsigned (Python and Ruby read it; PHP, Frontier and npm clients do not). Default: counters and rates as <double>, "
+            + "marks and ip2long addresses as signed <int>, which every XML-RPC client reads",
+    };
+
     public static Command Create()
     {
         var command = new Command("serve", $"""
@@ -103,6 +109,8 @@ internal static class ServeCommand
         {
             command.Options.Add(option);
         }
+
+        command.Options.Add(I8);
 
         command.SetAction(result => CommandRunner.Run(result, () => Run(result)));
         return command;
@@ -173,6 +181,7 @@ internal static class ServeCommand
                 ?? ServeSettings.DefaultMaxConnectionsPerAddress,
             AllowUnauthenticatedRemote = Given(result, AllowUnauthenticatedRemote) ? result.GetValue(AllowUnauthenticatedRemote) : config.Flag("allow-unauthenticated-remote") ?? false,
             Netns = Given(result, GlobalOptions.Netns) ? result.GetValue(GlobalOptions.Netns) : config.Text("netns"),
+            I8 = Given(result, I8) ? result.GetValue(I8) : config.Flag("i8") ?? false,
         };
 
         ListenAddress? exposed = settings.Listen.FirstOrDefault(static a => !a.IsLoopback);

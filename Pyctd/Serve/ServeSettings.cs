@@ -43,4 +43,7 @@ internal sealed record ServeSettings
     public bool AllowUnauthenticatedRemote { get; init; }
 
     public string? Netns { get; init; }
+
+    /// <summary>--i8: answers carry integers beyond 32 bits as &lt;i8&gt; (default: &lt;double&gt;; words as signed &lt;int&gt;).</summary>
+    public bool I8 { get; init; }
 }
