@@ -6,8 +6,12 @@ use RPC::XML;
 use RPC::XML::Client;
 
 my $client = RPC::XML::Client->new($ENV{PYCTD_URL});
-# RPC::XML compresses requests over this size with Content-Encoding: deflate; make every one so.
-$client->compress_thresh(1) if $ENV{PYCTD_COMPRESS};
+# With PYCTD_COMPRESS, every request goes with Content-Encoding: deflate (Compress::Zlib::compress:
+# the zlib format), as RPC::XML sends any request over its threshold when asked to compress.
+if ($ENV{PYCTD_COMPRESS}) {
+    $client->compress_requests(1);
+    $client->compress_thresh(1);
+}
 
 sub call {
     my $result = $client->send_request(@_);
