@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Pyctd.Conntrack;
 using Pyctd.Tests.Support;
 
 namespace Pyctd.Tests.Live;
@@ -49,6 +50,32 @@ public sealed class FixedTimeoutTests : IDisposable
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("timeout is fixed", again.Stderr);
         Assert.InRange(TimeoutOf(ConntrackLine(39994)), 90, 100);
+    }
+
+    /// <summary>
+    /// The entry got a reply after it was read: the update carries stale status bits and the kernel
+    /// answers EBUSY. The changer reads the entry again and retries, and adds no bit of its own.
+    /// </summary>
+    [Fact]
+    public void FixedTimeout_EntryChangedSinceRead_IsRetriedWithItsCurrentBits()
+    {
+        _lab.Conntrack("-I", "-p", "udp", "-s", "127.0.0.1", "-d", "127.0.0.2", "--sport", "39996", "--dport", "39997", "-u", "SEEN_REPLY", "-t", "3600");
+        string line = ConntrackLine(39996);
+        ConntrackRecord stale = Records.Flow(IpProtocols.Udp, "127.0.0.1", 39996, "127.0.0.2", 39997, status: ConntrackStatus.Confirmed);
+        stale.Id = uint.Parse(_lab.Conntrack("-L", "-o", "id", "-p", "udp", "--sport", "39996").Lines.Single().Split(" id=")[1], CultureInfo.InvariantCulture);
+
+        var results = new ChangeResult[1];
+        using (var changer = new ConntrackChanger(_lab.Name))
+        {
+            changer.Apply([stale], ConnectionChange.SetTimeout(100, fixedTimeout: true), results);
+        }
+
+        Assert.Equal(ChangeOutcome.Changed, results[0].Outcome);
+        JsonElement row = ListRow(39996);
+        string[] status = [.. row.GetProperty("status").EnumerateArray().Select(static s => s.GetString()!)];
+        Assert.Equal(["SEEN_REPLY", "CONFIRMED", "FIXED_TIMEOUT"], status);
+        Assert.InRange(row.GetProperty("timeout").GetInt64(), 90, 100);
+        Assert.DoesNotContain("ASSURED", line);
     }
 
     private void SendUdp(int sourcePort)
