@@ -60,7 +60,7 @@ internal static class ServeCommand
 
     public static readonly Option<int?> MaxRequestSize = new("--max-request-size")
     {
-        Description = "Largest request body in bytes, after gzip decompression (default 1048576)",
+        Description = "Largest request body in bytes, after gzip or deflate decompression (default 1048576)",
         HelpName = "BYTES",
         CustomParser = ValueParsers.Struct<int>("size", ValueParsers.Positive),
     };

@@ -30,7 +30,7 @@ internal sealed record ServeSettings
 
     public int AutoRefreshSeconds { get; init; } = 1;
 
-    /// <summary>Largest request body accepted, after gzip decompression too.</summary>
+    /// <summary>Largest request body accepted, after gzip or deflate decompression too.</summary>
     public long MaxRequestBytes { get; init; } = 1024 * 1024;
 
     public int MaxMulticallCalls { get; init; } = 100;
