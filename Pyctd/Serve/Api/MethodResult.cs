@@ -18,8 +18,8 @@ internal abstract record MethodResult
     /// holds a lease on the snapshot and a pooled index array until <see cref="Release"/>, which
     /// whoever writes it calls once written.
     /// </summary>
-    /// <param name="Fields">The members each row carries: all written fields, or those view()'s 7th parameter named.</param>
-    public sealed record ViewPage(Snapshot Snapshot, QueryPage Page, ConntrackField[] Fields) : MethodResult
+    /// <param name="Fields">The members each row carries: those view()'s 7th parameter named; null for all.</param>
+    public sealed record ViewPage(Snapshot Snapshot, QueryPage Page, ConntrackField[]? Fields) : MethodResult
     {
         public void Release()
         {

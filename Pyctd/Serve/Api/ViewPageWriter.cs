@@ -1,3 +1,4 @@
+using Pyctd.Domain.Fields;
 using Pyctd.Serve.XmlRpc;
 
 namespace Pyctd.Serve.Api;
@@ -26,7 +27,7 @@ internal static class ViewPageWriter
         {
             aborted.ThrowIfCancellationRequested();
             writer.BeginStruct();
-            ConnectionWriter.Write(ref writer, page.Snapshot, page.Page.Rows[row], page.Fields);
+            ConnectionWriter.Write(ref writer, page.Snapshot, page.Page.Rows[row], page.Fields is null ? FieldCatalog.Written : page.Fields);
             writer.EndStruct();
             if (writer.ChunkFull)
             {

@@ -12,7 +12,7 @@ namespace Pyctd.Serve.Api;
 /// </summary>
 internal sealed class ViewQuery
 {
-    private ViewQuery(CompiledFilter filter, ConnectionOrder order, int start, int length, string selectionKey, ConntrackField[] fields)
+    private ViewQuery(CompiledFilter filter, ConnectionOrder order, int start, int length, string selectionKey, ConntrackField[]? fields)
     {
         Fields = fields;
         SelectionKey = selectionKey;
@@ -34,8 +34,8 @@ internal sealed class ViewQuery
     /// <summary>0 means every match from <see cref="Start"/> on.</summary>
     public int Length { get; }
 
-    /// <summary>The members of each row: every written field, or those the 7th parameter names.</summary>
-    public ConntrackField[] Fields { get; }
+    /// <summary>The members of each row: those the 7th parameter names; null for every written field.</summary>
+    public ConntrackField[]? Fields { get; }
 
     public static ViewQuery Parse(IReadOnlyList<XmlRpcValue> parameters)
     {
@@ -50,7 +50,7 @@ internal sealed class ViewQuery
         string direction = parameters.Count > 3 ? Arguments.String(parameters[3], "order_dir") : "ASC";
         int start = parameters.Count > 4 ? Arguments.NonNegativeInt(parameters[4], "start") : 0;
         int length = parameters.Count > 5 ? Arguments.NonNegativeInt(parameters[5], "length") : 0;
-        ConntrackField[] fields = parameters.Count > 6 ? ParseFields(parameters[6]) : FieldCatalog.Written.ToArray();
+        ConntrackField[]? fields = parameters.Count > 6 ? ParseFields(parameters[6]) : null;
         bool descending = direction.Trim().ToUpperInvariant() switch
         {
             "ASC" => false,
@@ -75,11 +75,11 @@ internal sealed class ViewQuery
     /// client with a response limit (xmlrpc-c: 512 KiB) can fetch thousands of rows. An empty array,
     /// or "", means every field, as an empty filters value means no filter.
     /// </summary>
-    private static ConntrackField[] ParseFields(XmlRpcValue value)
+    private static ConntrackField[]? ParseFields(XmlRpcValue value)
     {
         if ((value.Kind == XmlRpcKind.String && value.String.Length == 0) || (value.Kind == XmlRpcKind.Array && value.Items.Count == 0))
         {
-            return FieldCatalog.Written.ToArray();
+            return null;
         }
 
         if (value.Kind != XmlRpcKind.Array)
