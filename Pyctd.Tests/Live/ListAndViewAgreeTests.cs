@@ -55,11 +55,17 @@ public sealed partial class ListAndViewAgreeTests(ServedLab served)
         _ => value.GetRawText(),
     };
 
+    /// <summary>
+    /// XML-RPC's encodings read back as JSON's numbers: a 32-bit word (mark, ip2long) comes as the
+    /// signed int with the same bits (no field is negative), a counter as a double holding a whole number.
+    /// </summary>
     private static string Text(XmlRpcValue value) => value.Kind switch
     {
         XmlRpcKind.Array => string.Join(",", value.Items.Select(Text)),
         XmlRpcKind.String => value.String,
+        XmlRpcKind.Integer when value.Integer < 0 => unchecked((uint)value.Integer).ToString(System.Globalization.CultureInfo.InvariantCulture),
         XmlRpcKind.Integer => value.Integer.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        XmlRpcKind.Double => value.Double.ToString("0", System.Globalization.CultureInfo.InvariantCulture),
         _ => value.ToString(),
     };
 

@@ -212,6 +212,6 @@ public sealed partial class PackagingTests
     [GeneratedRegex(@"comma-separated: (?<flags>[A-Z_,]+)")]
     private static partial Regex StatusFlags();
 
-    [GeneratedRegex(@"^#(?<key>[a-z][a-z-]*) = (?<value>\S.*)$")]
+    [GeneratedRegex(@"^#(?<key>[a-z][a-z0-9-]*) = (?<value>\S.*)$")]
     private static partial Regex CommentedSetting();
 }

@@ -52,8 +52,8 @@ public sealed class XmlRpcFieldWriterTests(ITestOutputHelper output)
         writer.ListText("CONFIRMED"u8);
         writer.ListNumber(counter);
         writer.EndList();
-        writer.Number("mark"u8, uint.MaxValue);
-        writer.Number("orig_bytes"u8, counter);
+        writer.Word32("mark"u8, uint.MaxValue);
+        writer.Count("orig_bytes"u8, counter);
         writer.Text("label"u8, "caf\u00e9 & <tea>\r"u8);
     }
 
@@ -68,8 +68,9 @@ public sealed class XmlRpcFieldWriterTests(ITestOutputHelper output)
         Assert.Contains("<member><name>orig_src</name><value><string>10.1.2.3</string></value></member>", xml);
         Assert.Contains("<member><name>state</name><value><string>ESTABLISHED</string></value></member>", xml);
         Assert.Contains("<member><name>helper</name><value><string></string></value></member>", xml);
-        Assert.Contains("<member><name>status</name><value><array><data><value><string>ASSURED</string></value><value><string>CONFIRMED</string></value><value><i8>1099511627776</i8></value></data></array></value></member>", xml);
-        Assert.Contains("<member><name>mark</name><value><i8>4294967295</i8></value></member>", xml);
+        Assert.Contains("<member><name>status</name><value><array><data><value><string>ASSURED</string></value><value><string>CONFIRMED</string></value><value><double>1099511627776</double></value></data></array></value></member>", xml);
+        Assert.Contains("<member><name>mark</name><value><int>-1</int></value></member>", xml);
+        Assert.Contains("<member><name>orig_bytes</name><value><double>1099511627776</double></value></member>", xml);
         Assert.Contains("<name>label</name><value><string>caf\u00e9 &amp; &lt;tea&gt;&#xD;</string>", xml);
 
         XmlRpcValue row = ReadBack(xml);
@@ -78,8 +79,8 @@ public sealed class XmlRpcFieldWriterTests(ITestOutputHelper output)
         Assert.Equal(40000, row.Member("orig_port_src")!.Integer);
         Assert.Equal(string.Empty, row.Member("helper")!.String);
         Assert.Equal(3, row.Member("status")!.Items.Count);
-        Assert.Equal(4294967295L, row.Member("mark")!.Integer);
-        Assert.Equal(1L << 40, row.Member("orig_bytes")!.Integer);
+        Assert.Equal(-1L, row.Member("mark")!.Integer); // the same 32 bits: the server reads -1 back as 4294967295
+        Assert.Equal(1L << 40, row.Member("orig_bytes")!.Double);
         Assert.Equal("caf\u00e9 & <tea>\r", row.Member("label")!.String);
     }
 
@@ -98,10 +99,43 @@ public sealed class XmlRpcFieldWriterTests(ITestOutputHelper output)
     [Theory]
     [InlineData(0UL, "<int>0</int>")]
     [InlineData(2147483647UL, "<int>2147483647</int>")]
-    [InlineData(2147483648UL, "<i8>2147483648</i8>")]
-    [InlineData(9223372036854775807UL, "<i8>9223372036854775807</i8>")]
-    [InlineData(18446744073709551615UL, "<i8>18446744073709551615</i8>")]
-    public void Number_IntUpTo31BitsThenI8_NeverTruncated(ulong value, string expected) => Assert.Contains($"<member><name>n</name><value>{expected}</value></member>", Row(writer => writer.Number("n"u8, value)));
+    [InlineData(2147483648UL, "<double>2147483648</double>")]
+    [InlineData(18446744073709551615UL, "<double>18446744073709551615</double>")]
+    public void Number_IntUpTo31BitsThenDouble_NeverTruncated(ulong value, string expected) =>
+        Assert.Contains($"<member><name>n</name><value>{expected}</value></member>", Row(writer => writer.Number("n"u8, value)));
+
+    [Theory]
+    [InlineData(0U, "<int>0</int>")]
+    [InlineData(2147483647U, "<int>2147483647</int>")]
+    [InlineData(2147483648U, "<int>-2147483648</int>")]
+    [InlineData(3232237321U, "<int>-1062729975</int>")]
+    [InlineData(4294967295U, "<int>-1</int>")]
+    public void Word32_IsTheSignedIntWithTheSameBits(uint value, string expected) =>
+        Assert.Contains($"<member><name>w</name><value>{expected}</value></member>", Row(writer => writer.Word32("w"u8, value)));
+
+    [Theory]
+    [InlineData(0UL, "<double>0</double>")]
+    [InlineData(4403710781UL, "<double>4403710781</double>")]
+    [InlineData(18446744073709551615UL, "<double>18446744073709551615</double>")]
+    public void Count_IsAlwaysADoubleWithTheExactDigits(ulong value, string expected) =>
+        Assert.Contains($"<member><name>c</name><value>{expected}</value></member>", Row(writer => writer.Count("c"u8, value)));
+
+    [Fact]
+    public void I8Option_WordsUnsignedAndCountersBeyond32BitsAsI8()
+    {
+        using var writer = new XmlRpcWriter(i8: true);
+        writer.BeginResponse();
+        writer.BeginStruct();
+        writer.Word32("mark"u8, uint.MaxValue);
+        writer.Count("small"u8, 7);
+        writer.Count("big"u8, 4403710781);
+        writer.EndStruct();
+        writer.EndResponse();
+        string xml = Encoding.UTF8.GetString(writer.Pending);
+        Assert.Contains("<name>mark</name><value><i8>4294967295</i8></value>", xml);
+        Assert.Contains("<name>small</name><value><int>7</int></value>", xml);
+        Assert.Contains("<name>big</name><value><i8>4403710781</i8></value>", xml);
+    }
 
     public static TheoryData<byte[], string> KernelText => new()
     {

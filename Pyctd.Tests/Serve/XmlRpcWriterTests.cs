@@ -20,17 +20,42 @@ public sealed class XmlRpcWriterTests
     [InlineData(0L, "<int>0</int>")]
     [InlineData(2147483647L, "<int>2147483647</int>")]
     [InlineData(-2147483648L, "<int>-2147483648</int>")]
-    [InlineData(2147483648L, "<i8>2147483648</i8>")]
-    [InlineData(-2147483649L, "<i8>-2147483649</i8>")]
-    [InlineData(4294967295L, "<i8>4294967295</i8>")]
-    [InlineData(long.MaxValue, "<i8>9223372036854775807</i8>")]
-    [InlineData(long.MinValue, "<i8>-9223372036854775808</i8>")]
-    public void Write_Integers_IntUpTo32BitsThenI8(long value, string expected)
+    public void Write_Integers_IntWithin32Bits(long value, string expected)
+    {
+        Assert.Contains(expected, Write(XmlRpcValue.From(value)));
+        Assert.Equal(value, RoundTrip(XmlRpcValue.From(value)).Integer);
+    }
+
+    /// <summary>Beyond 32 bits: &lt;double&gt; with the exact digits, which every client reads (docs/xmlrpc-api.md, "Numbers").</summary>
+    [Theory]
+    [InlineData(2147483648L, "<double>2147483648</double>")]
+    [InlineData(-2147483649L, "<double>-2147483649</double>")]
+    [InlineData(4294967295L, "<double>4294967295</double>")]
+    [InlineData(9007199254740992L, "<double>9007199254740992</double>")]
+    [InlineData(long.MaxValue, "<double>9223372036854775807</double>")]
+    [InlineData(long.MinValue, "<double>-9223372036854775808</double>")]
+    public void Write_IntegersBeyond32Bits_AreDoublesWithTheExactDigits(long value, string expected)
     {
         string xml = Write(XmlRpcValue.From(value));
         Assert.Contains(expected, xml);
+        Assert.DoesNotContain("i8", xml);
+        Assert.Equal(value, RoundTrip(XmlRpcValue.From(value)).Double);
+    }
+
+    [Theory]
+    [InlineData(2147483647L, "<int>2147483647</int>")]
+    [InlineData(2147483648L, "<i8>2147483648</i8>")]
+    [InlineData(-2147483649L, "<i8>-2147483649</i8>")]
+    [InlineData(long.MaxValue, "<i8>9223372036854775807</i8>")]
+    [InlineData(long.MinValue, "<i8>-9223372036854775808</i8>")]
+    public void Write_IntegersWithI8_IntUpTo32BitsThenI8(long value, string expected)
+    {
+        using var writer = new XmlRpcWriter(i8: true);
+        writer.Response(XmlRpcValue.From(value));
+        string xml = Encoding.UTF8.GetString(writer.Pending);
+        Assert.Contains(expected, xml);
         Assert.DoesNotContain("ex:", xml);
-        Assert.Equal(value, RoundTrip(XmlRpcValue.From(value)).Integer);
+        Assert.Equal(value, XmlRpcResponses.ReadBack(xml).Integer);
     }
 
     [Fact]

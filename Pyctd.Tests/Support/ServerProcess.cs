@@ -16,13 +16,24 @@ public sealed class ServerProcess : IDisposable
     private readonly Process _process;
     private readonly string _directory;
 
+    /// <summary>A server whose sessions expire after 3 s idle, so the expiry tests need not wait long.</summary>
     public ServerProcess(LabNamespace lab, params string[] extraArguments)
-        : this(lab, new Dictionary<string, string>(), extraArguments)
+        : this(lab, new Dictionary<string, string>(), sessionTimeoutSeconds: 3, extraArguments)
+    {
+    }
+
+    public ServerProcess(LabNamespace lab, int sessionTimeoutSeconds, params string[] extraArguments)
+        : this(lab, new Dictionary<string, string>(), sessionTimeoutSeconds, extraArguments)
     {
     }
 
     /// <param name="environment">Added to serve's environment (LD_PRELOAD of pam_wrapper and its settings).</param>
     public ServerProcess(LabNamespace lab, IReadOnlyDictionary<string, string> environment, params string[] extraArguments)
+        : this(lab, environment, sessionTimeoutSeconds: 3, extraArguments)
+    {
+    }
+
+    public ServerProcess(LabNamespace lab, IReadOnlyDictionary<string, string> environment, int sessionTimeoutSeconds, params string[] extraArguments)
     {
         _directory = Directory.CreateTempSubdirectory("pyctd-serve-").FullName;
         UsersPath = Path.Combine(_directory, "users");
@@ -36,7 +47,7 @@ public sealed class ServerProcess : IDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (string argument in (string[])["serve", "--netns", lab.Name, "--listen", $"127.0.0.1:{Port}", "--users", UsersPath, "--session-timeout", "3", .. extraArguments])
+        foreach (string argument in (string[])["serve", "--netns", lab.Name, "--listen", $"127.0.0.1:{Port}", "--users", UsersPath, "--session-timeout", sessionTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extraArguments])
         {
             start.ArgumentList.Add(argument);
         }

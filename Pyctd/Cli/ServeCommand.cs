@@ -63,7 +63,7 @@ internal static class ServeCommand
 
     public static readonly Option<int?> MaxRequestSize = new("--max-request-size")
     {
-        Description = "Largest request body in bytes, after gzip decompression (default 1048576)",
+        Description = "Largest request body in bytes, after gzip or deflate decompression (default 1048576)",
         HelpName = "BYTES",
         CustomParser = ValueParsers.Struct<int>("size", ValueParsers.Positive),
     };
@@ -85,6 +85,12 @@ internal static class ServeCommand
     public static readonly Option<bool> AllowUnauthenticatedRemote = new("--allow-unauthenticated-remote")
     {
         Description = "Allow --auth none on a non-loopback address (anyone who can connect can kill connections)",
+    };
+
+    public static readonly Option<bool> I8 = new("--i8")
+    {
+        Description = "Answer integers beyond 32 bits as <i8> and marks unsigned (Python and Ruby read it; PHP, Frontier and npm clients do not). Default: counters and rates as <double>, "
+            + "marks and ip2long addresses as signed <int>, which every XML-RPC client reads",
     };
 
     public static Command Create()
@@ -110,6 +116,8 @@ internal static class ServeCommand
         {
             command.Options.Add(option);
         }
+
+        command.Options.Add(I8);
 
         command.SetAction(result => CommandRunner.Run(result, () => Run(result)));
         return command;
@@ -180,6 +188,7 @@ internal static class ServeCommand
                 ?? ServeSettings.DefaultMaxConnectionsPerAddress,
             AllowUnauthenticatedRemote = Given(result, AllowUnauthenticatedRemote) ? result.GetValue(AllowUnauthenticatedRemote) : config.Flag("allow-unauthenticated-remote") ?? false,
             Netns = Given(result, GlobalOptions.Netns) ? result.GetValue(GlobalOptions.Netns) : config.Text("netns"),
+            I8 = Given(result, I8) ? result.GetValue(I8) : config.Flag("i8") ?? false,
         };
 
         ListenAddress? exposed = settings.Listen.FirstOrDefault(static a => !a.IsLoopback);

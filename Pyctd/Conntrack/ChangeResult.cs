@@ -21,6 +21,9 @@ internal enum ChangeOutcome
 /// </summary>
 internal readonly struct ChangeResult
 {
+    // An errno no kernel sends: the entry's timeout is fixed, so a timeout change was not even sent.
+    private const int FixedTimeoutErrno = -1;
+
     private readonly int _errno;
 
     private ChangeResult(ChangeOutcome outcome, int errno)
@@ -34,13 +37,23 @@ internal readonly struct ChangeResult
     /// <summary>Also what a caller reports for an entry it could not find to begin with.</summary>
     public static ChangeResult Gone => new(ChangeOutcome.Gone, 0);
 
+    /// <summary>
+    /// The entry's timeout is fixed: the kernel refuses any further timeout change (with EPERM, which
+    /// would otherwise read as "permission denied"), so none is sent.
+    /// </summary>
+    public static ChangeResult TimeoutFixed => new(ChangeOutcome.Failed, FixedTimeoutErrno);
+
     public ChangeOutcome Outcome { get; }
+
+    /// <summary>EBUSY: the status bits sent did not match the entry's (it has changed since it was read).</summary>
+    public bool IsBusy => Outcome == ChangeOutcome.Failed && _errno == Libc.EBUSY;
 
     /// <summary>One line for a person: "Device or resource busy (errno 16)" for a failure.</summary>
     public string Message => Outcome switch
     {
         ChangeOutcome.Changed => "changed",
         ChangeOutcome.Gone => NativeErrors.NoSuchConnectionMessage,
+        _ when _errno == FixedTimeoutErrno => "its timeout is fixed: the kernel allows no further timeout change (kill it instead)",
         _ => NativeErrors.Describe(_errno),
     };
 

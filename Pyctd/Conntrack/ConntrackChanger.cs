@@ -46,6 +46,80 @@ internal sealed class ConntrackChanger : IDisposable
             int count = Math.Min(BatchSize, records.Length - start);
             ApplyBatch(records.Slice(start, count), change, results.Slice(start, count));
         }
+
+        if (change.Kind == ChangeKind.FixedTimeout)
+        {
+            RetryBusy(records, change, results);
+        }
+    }
+
+    /// <summary>
+    /// A fixed timeout carries the entry's status bits, and the kernel refuses it (EBUSY) when the
+    /// entry has gained SEEN_REPLY or ASSURED since it was read. Each such entry is read again and
+    /// the change sent once more with its current bits: rare (a reply in the meantime), so one at a time.
+    /// </summary>
+    private void RetryBusy(ReadOnlySpan<ConntrackRecord> records, in ConnectionChange change, Span<ChangeResult> results)
+    {
+        for (int i = 0; i < records.Length; i++)
+        {
+            if (!results[i].IsBusy)
+            {
+                continue;
+            }
+
+            if (!TryReadStatus(records[i], out uint status))
+            {
+                results[i] = ChangeResult.Gone;
+                continue;
+            }
+
+            ConntrackRecord current = records[i];
+            current.Status = status;
+            ApplyBatch(new ReadOnlySpan<ConntrackRecord>(in current), change, results.Slice(i, 1));
+        }
+    }
+
+    /// <summary>The entry's status bits as the kernel has them now; false when it is gone (or its tuple now belongs to another id).</summary>
+    private bool TryReadStatus(in ConntrackRecord record, out uint status)
+    {
+        status = 0;
+        uint sequence = ++_sequence;
+        Span<byte> send = _sendBuffer.Memory.Span;
+        _socket.Send(send[..ConntrackRequests.BuildGet(send, record, sequence)]);
+
+        bool found = false;
+        Span<byte> buffer = _receiveBuffer.Memory.Span;
+        while (true)
+        {
+            var reader = new NetlinkMessageReader(buffer[.._socket.Receive(buffer)]);
+            while (reader.TryRead(out NetlinkMessage message))
+            {
+                if (message.Sequence != sequence)
+                {
+                    continue;
+                }
+
+                if (message.Type == Netlink.NLMSG_ERROR)
+                {
+                    // An error alone (ENOENT): the entry is gone. After the entry comes its ack, which
+                    // is left in the queue; later batches skip sequence numbers not theirs.
+                    return found;
+                }
+
+                if (message.Type == Netlink.CtMessage(Netlink.IPCTNL_MSG_CT_NEW) && message.Payload.Length >= Netlink.NfgenHeaderLength)
+                {
+                    ConntrackMessageParser.Parse(message.Payload[0], message.Payload[Netlink.NfgenHeaderLength..], out ConntrackRecord now);
+                    found = now.Id == record.Id && now.Has(RecordFields.Status);
+                    status = now.Status;
+                    return found;
+                }
+            }
+
+            if (reader.Malformed)
+            {
+                throw new PyctdException(ExitCode.Failure, "malformed netlink answer from the kernel");
+            }
+        }
     }
 
     private void ApplyBatch(ReadOnlySpan<ConntrackRecord> records, in ConnectionChange change, Span<ChangeResult> results)
@@ -53,15 +127,28 @@ internal sealed class ConntrackChanger : IDisposable
         uint firstSequence = _sequence + 1;
         Span<byte> send = _sendBuffer.Memory.Span;
         int length = 0;
-        for (int i = 0; i < records.Length; i++)
-        {
-            length += Netlink.Align(ConntrackRequests.BuildChange(send[length..], records[i], change, ++_sequence));
-        }
-
-        _socket.Send(send[..length]);
-
         int pending = records.Length;
         Span<bool> answered = stackalloc bool[records.Length];
+        for (int i = 0; i < records.Length; i++)
+        {
+            ++_sequence;
+            if (change.IsTimeout && (records[i].Status & ConntrackStatus.FixedTimeout) != 0)
+            {
+                // The kernel would answer EPERM, which reads as "permission denied" for the whole run.
+                results[i] = ChangeResult.TimeoutFixed;
+                answered[i] = true;
+                pending--;
+                continue;
+            }
+
+            length += Netlink.Align(ConntrackRequests.BuildChange(send[length..], records[i], change, _sequence));
+        }
+
+        if (length > 0)
+        {
+            _socket.Send(send[..length]);
+        }
+
         Span<byte> buffer = _receiveBuffer.Memory.Span;
         while (pending > 0)
         {

@@ -18,9 +18,15 @@ internal static unsafe class ConntrackRequests
     /// the entry's family, its full original tuple and zone (built by nfct_nlmsg_build), and its id.
     /// A DELETE without a tuple would flush the whole table, so one is never sent.
     /// </summary>
-    public static int BuildChange(Span<byte> buffer, in ConntrackRecord record, in ConnectionChange change, uint sequence)
+    public static int BuildChange(Span<byte> buffer, in ConntrackRecord record, in ConnectionChange change, uint sequence) =>
+        Build(buffer, record, change.Kind == ChangeKind.Delete ? Netlink.IPCTNL_MSG_CT_DELETE : Netlink.IPCTNL_MSG_CT_NEW, change, sequence);
+
+    /// <summary>An IPCTNL_MSG_CT_GET of exactly one entry (tuple, zone, id): the kernel answers with the entry as it is now.</summary>
+    public static int BuildGet(Span<byte> buffer, in ConntrackRecord record, uint sequence) =>
+        Build(buffer, record, Netlink.IPCTNL_MSG_CT_GET, ConnectionChange.Delete, sequence);
+
+    private static int Build(Span<byte> buffer, in ConntrackRecord record, ushort type, in ConnectionChange change, uint sequence)
     {
-        ushort type = change.Kind == ChangeKind.Delete ? Netlink.IPCTNL_MSG_CT_DELETE : Netlink.IPCTNL_MSG_CT_NEW;
         var message = new NetlinkMessageWriter(
             buffer, Netlink.CtMessage(type), Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, sequence, record.Family);
 
@@ -38,6 +44,7 @@ internal static unsafe class ConntrackRequests
                     Nfct.nfct_set_attr_u32(ct, Nfct.ATTR_MARK, change.Value);
                     break;
                 case ChangeKind.Timeout:
+                case ChangeKind.FixedTimeout:
                     Nfct.nfct_set_attr_u32(ct, Nfct.ATTR_TIMEOUT, change.Value);
                     break;
             }
@@ -57,6 +64,15 @@ internal static unsafe class ConntrackRequests
         {
             // The kernel computes (old AND NOT mask) XOR value; value was masked, so that is the OR we promise.
             message.PutBigEndianU32(Cta.MARK_MASK, change.Mask);
+        }
+
+        if (change.Kind == ChangeKind.FixedTimeout && type == Netlink.IPCTNL_MSG_CT_NEW)
+        {
+            // The kernel applies CTA_TIMEOUT before CTA_STATUS, so the new timeout is in place when
+            // the bit freezes it. The bits it compares must be the entry's own (else EBUSY); the
+            // caller re-reads the entry and retries when its record was older than the kernel's.
+            uint status = (record.Status & ConntrackStatus.ComparedOnUpdate) | ConntrackStatus.Confirmed | ConntrackStatus.FixedTimeout;
+            message.PutBigEndianU32(Cta.STATUS, status);
         }
 
         EnsureHasTuple(message.Message);

@@ -129,6 +129,15 @@ internal static class ConntrackStatus
     public const uint SeenReply = 1 << 1;
     public const uint Assured = 1 << 2;
     public const uint Confirmed = 1 << 3;
+    public const uint Dying = 1 << 9;
+    public const uint FixedTimeout = 1 << 10;
+
+    /// <summary>
+    /// The bits the kernel compares when an update carries CTA_STATUS (nf_ct_change_status_common):
+    /// the update is refused (EBUSY) unless they equal the entry's, except that SEEN_REPLY and
+    /// ASSURED may be added. Every other bit in CTA_STATUS is only ever set, never cleared.
+    /// </summary>
+    public const uint ComparedOnUpdate = Expected | SeenReply | Assured | Confirmed | Dying;
     public const uint Offload = 1 << 14;
     public const uint HwOffload = 1 << 15;
 }

@@ -30,6 +30,7 @@ internal static partial class Interop
         internal const int EINTR = 4;
         internal const int ENOENT = 2;
         internal const int EPERM = 1;
+        internal const int EBUSY = 16;
         internal const int EACCES = 13;
         internal const int ENOTDIR = 20;
         internal const int EBADMSG = 74;

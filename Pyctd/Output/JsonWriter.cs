@@ -86,6 +86,11 @@ internal ref struct JsonObjectWriter(Span<byte> destination) : IFieldWriter
 
     public void Id(scoped ReadOnlySpan<byte> name, uint value) => Number(name, value);
 
+    /// <summary>JSON numbers have no width: words and counters are written as the numbers they are.</summary>
+    public void Word32(scoped ReadOnlySpan<byte> name, uint value) => Number(name, value);
+
+    public void Count(scoped ReadOnlySpan<byte> name, ulong value) => Number(name, value);
+
     public void Text(scoped ReadOnlySpan<byte> name, scoped ReadOnlySpan<byte> value) => String(name, value);
 
     /// <summary>JSON has null, which every parser reads.</summary>

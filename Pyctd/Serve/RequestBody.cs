@@ -54,6 +54,8 @@ internal sealed class RequestBody : IDisposable
 
     public int Length => _buffer.WrittenCount;
 
+    public ReadOnlySpan<byte> AsSpan() => _buffer.WrittenMemory.Span;
+
     /// <summary>The body as a read-only stream over the buffer; valid until disposed.</summary>
     public Stream AsStream()
     {
@@ -62,6 +64,18 @@ internal sealed class RequestBody : IDisposable
     }
 
     public void Dispose() => _buffer.Dispose();
+}
+
+/// <summary>Which of the two framings a body sent as Content-Encoding: deflate has.</summary>
+internal static class DeflateFraming
+{
+    /// <summary>
+    /// A zlib header (RFC 1950): compression method 8 in the low nibble of the first byte, and the
+    /// first two bytes, big-endian, a multiple of 31. A raw deflate stream can start that way only
+    /// by chance, rarely enough that clients sending it are served too.
+    /// </summary>
+    public static bool IsZlib(ReadOnlySpan<byte> body) =>
+        body.Length >= 2 && (body[0] & 0x0F) == 8 && ((body[0] << 8) | body[1]) % 31 == 0;
 }
 
 internal sealed class RequestTooLargeException(long limit) : Exception($"the request is larger than {limit} bytes")

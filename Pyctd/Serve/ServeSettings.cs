@@ -39,7 +39,7 @@ internal sealed record ServeSettings
 
     public int AutoRefreshSeconds { get; init; } = 1;
 
-    /// <summary>Largest request body accepted, after gzip decompression too.</summary>
+    /// <summary>Largest request body accepted, after gzip or deflate decompression too.</summary>
     public long MaxRequestBytes { get; init; } = 1024 * 1024;
 
     public int MaxMulticallCalls { get; init; } = 100;
@@ -52,4 +52,7 @@ internal sealed record ServeSettings
     public bool AllowUnauthenticatedRemote { get; init; }
 
     public string? Netns { get; init; }
+
+    /// <summary>--i8: answers carry integers beyond 32 bits as &lt;i8&gt; (default: &lt;double&gt;; words as signed &lt;int&gt;).</summary>
+    public bool I8 { get; init; }
 }

@@ -7,12 +7,12 @@ namespace Pyctd.Serve;
 
 /// <summary>
 /// The HTTP side of XML-RPC: POST a methodCall to / or /RPC2, get HTTP 200 with a methodResponse
-/// or a fault. Request bodies may be gzip (capped after decompression). All I/O is asynchronous:
+/// or a fault. Request bodies may be gzip or deflate (capped after decompression). All I/O is asynchronous:
 /// the body is read into a pooled buffer and parsed from memory, and the answer is written into
 /// a pooled buffer handed to the response every <see cref="XmlRpcWriter.ChunkSize"/> bytes (no
 /// BufferedStream: the writer's buffer is the buffer). view() pages and multicall results are
-/// streamed, never built in memory; pages of more than 64 rows are gzip when the client accepts
-/// it. Nothing a client sends can take the server down: every failure becomes a fault, and the
+/// streamed, never built in memory; pages of more than 64 rows are gzip (or deflate) when the
+/// client accepts it. Nothing a client sends can take the server down: every failure becomes a fault, and the
 /// next request is served as usual. When the client goes away, writing stops.
 /// </summary>
 internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings settings, bool verbose)
@@ -25,7 +25,7 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
         response.ContentType = "text/xml; charset=utf-8";
         string client = context.Connection.RemoteIpAddress?.ToString() ?? "local";
         CancellationToken aborted = context.RequestAborted;
-        using var writer = new XmlRpcWriter();
+        using var writer = new XmlRpcWriter(settings.I8);
         try
         {
             MethodResult result;
@@ -51,10 +51,10 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
                 return;
             }
 
-            await using GZipStream? gzip = result is MethodResult.ViewPage { Page.Count: > GzipRowThreshold } && AcceptsGzip(context.Request)
-                ? Compress(response)
+            await using Stream? compressed = result is MethodResult.ViewPage { Page.Count: > GzipRowThreshold }
+                ? Compress(context.Request, response)
                 : null;
-            Stream destination = gzip ?? response.Body;
+            Stream destination = compressed ?? response.Body;
             writer.BeginResponse();
             await WriteResultAsync(writer, result, destination, aborted);
             writer.EndResponse();
@@ -75,13 +75,35 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
     private async Task<XmlRpcCall> ReadCallAsync(HttpRequest request, CancellationToken aborted)
     {
         string encoding = request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
-        if (encoding is not ("" or "identity" or "gzip"))
+        if (encoding is not ("" or "identity" or "gzip" or "deflate"))
         {
-            throw new XmlRpcFault(XmlRpcFault.NotXmlRpc, $"not XML-RPC: unsupported Content-Encoding '{encoding}' (identity or gzip)");
+            throw new XmlRpcFault(XmlRpcFault.NotXmlRpc, $"not XML-RPC: unsupported Content-Encoding '{encoding}' (identity, gzip or deflate)");
+        }
+
+        if (encoding == "deflate")
+        {
+            return await ReadDeflateCallAsync(request, aborted);
         }
 
         await using GZipStream? gzip = encoding == "gzip" ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : null;
         using RequestBody body = await RequestBody.ReadAsync(gzip ?? request.Body, settings.MaxRequestBytes, aborted);
+        return XmlRpcReader.ReadCall(body.AsStream(), settings.MaxRequestBytes);
+    }
+
+    /// <summary>
+    /// HTTP's deflate is zlib (RFC 1950), and RPC::XML sends that; some clients send raw deflate
+    /// (RFC 1951) under the same name. The first two bytes tell them apart, so the compressed body
+    /// is read first (capped as the decompressed one is; deflate never grows text) and then inflated
+    /// from memory under the same cap.
+    /// </summary>
+    private async Task<XmlRpcCall> ReadDeflateCallAsync(HttpRequest request, CancellationToken aborted)
+    {
+        using RequestBody compressed = await RequestBody.ReadAsync(request.Body, settings.MaxRequestBytes, aborted);
+        Stream source = compressed.AsStream();
+        await using Stream inflate = DeflateFraming.IsZlib(compressed.AsSpan())
+            ? new ZLibStream(source, CompressionMode.Decompress)
+            : new DeflateStream(source, CompressionMode.Decompress);
+        using RequestBody body = await RequestBody.ReadAsync(inflate, settings.MaxRequestBytes, aborted);
         return XmlRpcReader.ReadCall(body.AsStream(), settings.MaxRequestBytes);
     }
 
@@ -165,13 +187,23 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
         await writer.FlushAsync(destination, aborted);
     }
 
-    private static bool AcceptsGzip(HttpRequest request) =>
-        request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
-
-    private static GZipStream Compress(HttpResponse response)
+    /// <summary>gzip when the client accepts it, else deflate (zlib, as HTTP means it) when it accepts that, else none.</summary>
+    private static Stream? Compress(HttpRequest request, HttpResponse response)
     {
-        response.Headers.ContentEncoding = "gzip";
-        return new GZipStream(response.Body, CompressionLevel.Fastest, leaveOpen: true);
+        string accepted = request.Headers.AcceptEncoding.ToString();
+        if (accepted.Contains("gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            response.Headers.ContentEncoding = "gzip";
+            return new GZipStream(response.Body, CompressionLevel.Fastest, leaveOpen: true);
+        }
+
+        if (accepted.Contains("deflate", StringComparison.OrdinalIgnoreCase))
+        {
+            response.Headers.ContentEncoding = "deflate";
+            return new ZLibStream(response.Body, CompressionLevel.Fastest, leaveOpen: true);
+        }
+
+        return null;
     }
 
     /// <summary>The fault a failed call is answered with, alone or as a multicall entry.</summary>
@@ -184,7 +216,7 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
             case RequestTooLargeException or BadHttpRequestException:
                 return (XmlRpcFault.ParseError, $"parse error: {error.Message}");
             case InvalidDataException:
-                return (XmlRpcFault.ParseError, "parse error: the gzip request body is corrupt");
+                return (XmlRpcFault.ParseError, "parse error: the compressed request body is corrupt");
             case PyctdException kernel:
                 return (XmlRpcFault.KernelRefused, kernel.Message);
             default:

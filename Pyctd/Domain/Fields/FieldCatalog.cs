@@ -53,7 +53,7 @@ internal static class FieldCatalog
     public static readonly ConntrackField Mark = new()
     {
         Name = "mark", Description = "connection mark; VALUE/MASK compares mark AND MASK",
-        Type = FieldType.Mark, Output = FieldOutput.Number, Number = static (in r, in _) => r.Mark,
+        Type = FieldType.Mark, Output = FieldOutput.Word32, Number = static (in r, in _) => r.Mark,
         ValueHelp = "a mark: VALUE or VALUE/MASK, each 0-4294967295 or 0x hex",
     };
 
@@ -98,7 +98,7 @@ internal static class FieldCatalog
         Mark,
         new()
         {
-            Name = "secmark", Description = "security mark (where the kernel sends one)", Type = FieldType.Number, Output = FieldOutput.Number,
+            Name = "secmark", Description = "security mark (where the kernel sends one)", Type = FieldType.Number, Output = FieldOutput.Word32,
             Number = static (in r, in _) => r.Secmark, Presence = static (in r, in _) => r.Has(RecordFields.Secmark),
         },
         Zone,
@@ -134,7 +134,7 @@ internal static class FieldCatalog
         new()
         {
             Name = "start", Description = "when the entry was created, seconds since the epoch (nf_conntrack_timestamp=1)",
-            Type = FieldType.Number, Output = FieldOutput.Number, MaxValue = ulong.MaxValue,
+            Type = FieldType.Number, Output = FieldOutput.Count, MaxValue = ulong.MaxValue,
             Number = static (in r, in _) => r.StartNanoseconds / 1_000_000_000, Presence = static (in r, in _) => r.Has(RecordFields.TimestampStart),
         },
         new()
@@ -171,6 +171,31 @@ internal static class FieldCatalog
         return null;
     }
 
+    /// <summary>
+    /// The written fields named in <paramref name="names"/> (aliases too), in the catalog's order, for
+    /// outputs that ask for some fields only; null with the unknown name in <paramref name="unknown"/>.
+    /// </summary>
+    public static ConntrackField[]? ParseWritten(IEnumerable<string> names, out string? unknown)
+    {
+        var wanted = new HashSet<ConntrackField>();
+        foreach (string name in names)
+        {
+            if (Find(name) is not { Output: not FieldOutput.None } field)
+            {
+                unknown = name;
+                return null;
+            }
+
+            wanted.Add(field);
+        }
+
+        unknown = null;
+        return s_written.Where(wanted.Contains).ToArray();
+    }
+
+    /// <summary>The names of the fields rows carry, for error messages and help.</summary>
+    public static string WrittenNames() => string.Join(", ", s_written.Select(static f => f.Name));
+
     /// <summary>The names a user may give where ordering or filtering is asked for, for error messages and help.</summary>
     public static string SortableNames(bool withRates) =>
         string.Join(", ", s_all.Where(f => f.Sortable && (withRates || !f.NeedsRates)).Select(static f => f.Name));
@@ -185,7 +210,7 @@ internal static class FieldCatalog
 
     private static ConntrackField IPv4IntegerField(string name, string description, AddressReader address) => new()
     {
-        Name = name, Description = description, Type = FieldType.IPv4Integer, Output = FieldOutput.Number, Address = address,
+        Name = name, Description = description, Type = FieldType.IPv4Integer, Output = FieldOutput.Word32, Address = address,
         Number = (in r, in _) => Ip2Long(address(r)), Presence = static (in r, in _) => r.Family == AddressFamilies.Inet,
     };
 
@@ -203,7 +228,7 @@ internal static class FieldCatalog
     };
 
     private static ConntrackField CounterField(
-        string name, string description, RecordFields flag, NumberReader number, FieldOutput output = FieldOutput.Number) => new()
+        string name, string description, RecordFields flag, NumberReader number, FieldOutput output = FieldOutput.Count) => new()
         {
             Name = name, Description = description, Type = FieldType.Number, Output = output,
             Number = number, MaxValue = ulong.MaxValue, Presence = (in r, in _) => r.Has(flag),
@@ -212,6 +237,6 @@ internal static class FieldCatalog
     private static ConntrackField RateField(string name, string description, NumberReader number) => new()
     {
         Name = name, Description = description + " (serve only: needs two reads of the table)", Type = FieldType.Number,
-        Output = FieldOutput.Number, Number = number, MaxValue = ulong.MaxValue, NeedsRates = true,
+        Output = FieldOutput.Count, Number = number, MaxValue = ulong.MaxValue, NeedsRates = true,
     };
 }

@@ -36,7 +36,15 @@ internal enum FieldOutput
 {
     /// <summary>Not written: a key to filter or sort by only (bytes = both directions added).</summary>
     None,
+
+    /// <summary>A small count or code that always fits a signed 32-bit integer (ports, protocols, zones, timeout).</summary>
     Number,
+
+    /// <summary>A 32-bit word whose bits are its meaning (mark, secmark, an IPv4 address as ip2long gives it).</summary>
+    Word32,
+
+    /// <summary>A 64-bit count that grows without bound (bytes, packets, rates, epoch seconds).</summary>
+    Count,
     Id,
     Text,
 

@@ -6,9 +6,14 @@ namespace Pyctd.Domain.Fields;
 internal static class FieldWriting
 {
     public static void WriteFields<TWriter>(ref TWriter writer, in ConntrackRecord record, in Rates rates)
+        where TWriter : IFieldWriter, allows ref struct =>
+        WriteFields(ref writer, record, rates, FieldCatalog.Written);
+
+    /// <summary>Only <paramref name="fields"/> (written fields of the catalog, e.g. <see cref="FieldCatalog.ParseWritten"/>'s).</summary>
+    public static void WriteFields<TWriter>(ref TWriter writer, in ConntrackRecord record, in Rates rates, ReadOnlySpan<ConntrackField> fields)
         where TWriter : IFieldWriter, allows ref struct
     {
-        foreach (ConntrackField field in FieldCatalog.Written)
+        foreach (ConntrackField field in fields)
         {
             if (field.IsPresent(record, rates))
             {
@@ -25,6 +30,12 @@ internal static class FieldWriting
         {
             case FieldOutput.Number:
                 writer.Number(name, field.Number!(record, rates));
+                break;
+            case FieldOutput.Word32:
+                writer.Word32(name, (uint)field.Number!(record, rates));
+                break;
+            case FieldOutput.Count:
+                writer.Count(name, field.Number!(record, rates));
                 break;
             case FieldOutput.Id:
                 writer.Id(name, (uint)field.Number!(record, rates));

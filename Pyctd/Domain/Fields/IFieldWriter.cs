@@ -10,8 +10,20 @@ namespace Pyctd.Domain.Fields;
 /// </summary>
 internal interface IFieldWriter
 {
-    /// <summary>An unsigned number (counters, marks, ports, rates).</summary>
+    /// <summary>A small unsigned number (ports, protocols, zones, timeout): it fits a signed 32-bit integer.</summary>
     void Number(scoped ReadOnlySpan<byte> name, ulong value);
+
+    /// <summary>
+    /// A 32-bit word (mark, secmark, ip2long of an address). XML-RPC writes it as the signed &lt;int&gt;
+    /// with the same 32 bits, as 32-bit PHP's ip2long does; JSON as the unsigned number.
+    /// </summary>
+    void Word32(scoped ReadOnlySpan<byte> name, uint value);
+
+    /// <summary>
+    /// A 64-bit counter (bytes, packets, rates, epoch seconds). XML-RPC writes it as &lt;double&gt;,
+    /// which every client reads and which is exact to 2^53; JSON as the number.
+    /// </summary>
+    void Count(scoped ReadOnlySpan<byte> name, ulong value);
 
     /// <summary>
     /// A conntrack id (u32). Formats whose integers are narrower write it otherwise: XML-RPC

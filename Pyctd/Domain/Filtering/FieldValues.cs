@@ -61,15 +61,7 @@ internal static class FieldValues
         {
             case FieldType.Address:
             case FieldType.IPv4Integer:
-                // PHP's ip2long gives a host-order integer.
-                if (value > uint.MaxValue)
-                {
-                    throw Bad(text, "is not an IPv4 address as an integer (0-4294967295)");
-                }
-
-                AddressBytes bytes = default;
-                BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)value);
-                return FilterTerm.Within(ParsePrefix(field, new System.Net.IPAddress(((ReadOnlySpan<byte>)bytes)[..4]).ToString()));
+                return FilterTerm.Within(ParsePrefix(field, text));
             case FieldType.State:
                 throw Bad(text, "is not a state name (ESTABLISHED, TIME_WAIT, ...): states are given by name");
             case FieldType.Status:
@@ -114,7 +106,7 @@ internal static class FieldValues
 
     private static AddressPrefix ParsePrefix(ConntrackField field, string text)
     {
-        if (!AddressPrefix.TryParse(text, out AddressPrefix prefix, out string? error))
+        if (!AddressPrefix.TryParse(WithDottedAddress(text), out AddressPrefix prefix, out string? error))
         {
             throw new FilterException(error!);
         }
@@ -125,6 +117,33 @@ internal static class FieldValues
         }
 
         return prefix;
+    }
+
+    /// <summary>
+    /// An address given as PHP's ip2long integer, in decimal text ("3232237321", "-1062730039" from
+    /// 32-bit PHP, optionally "/PREFIX"), as the dotted IPv4 address it stands for; any other text as
+    /// it is. XML-RPC integers come here as their text too, so both spellings select the same.
+    /// </summary>
+    private static string WithDottedAddress(string text)
+    {
+        int slash = text.IndexOf('/');
+        ReadOnlySpan<char> number = slash < 0 ? text : text.AsSpan(0, slash);
+        ReadOnlySpan<char> digits = number.StartsWith('-') ? number[1..] : number;
+        if (digits.IsEmpty || digits.ContainsAnyExceptInRange('0', '9'))
+        {
+            return text;
+        }
+
+        // A negative i4 (32-bit ip2long) stands for the same 32 bits, as everywhere in the API.
+        if (!long.TryParse(number, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) || value is < int.MinValue or > uint.MaxValue)
+        {
+            throw Bad(text, "is not an IPv4 address as an integer (0-4294967295)");
+        }
+
+        AddressBytes bytes = default;
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, value < 0 ? (uint)(int)value : (uint)value);
+        string dotted = new System.Net.IPAddress(((ReadOnlySpan<byte>)bytes)[..4]).ToString();
+        return slash < 0 ? dotted : dotted + text[slash..];
     }
 
     private static FilterException Bad(string text, string problem) =>

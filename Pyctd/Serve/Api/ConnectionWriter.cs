@@ -17,9 +17,14 @@ internal static class ConnectionWriter
     /// works and a class writer costs no boxing.
     /// </summary>
     public static void Write<TWriter>(ref TWriter writer, Snapshot snapshot, int index)
+        where TWriter : IFieldWriter, allows ref struct =>
+        Write(ref writer, snapshot, index, FieldCatalog.Written);
+
+    /// <summary>Only <paramref name="fields"/>: view()'s 7th parameter.</summary>
+    public static void Write<TWriter>(ref TWriter writer, Snapshot snapshot, int index, ReadOnlySpan<ConntrackField> fields)
         where TWriter : IFieldWriter, allows ref struct
     {
         snapshot.TryRead(index, out ConntrackRecord record, out Rates rates);
-        FieldWriting.WriteFields(ref writer, record, rates);
+        FieldWriting.WriteFields(ref writer, record, rates, fields);
     }
 }

@@ -58,14 +58,14 @@ internal sealed class ConntrackService(
 
     private MethodResult.ViewPage View(IReadOnlyList<XmlRpcValue> p, CancellationToken aborted)
     {
-        Session session = SessionOf(p, 6);
+        Session session = SessionOf(p, 7);
         var query = ViewQuery.Parse(p);
         session.MarkViewed();
         Snapshot snapshot = AcquireFor(session);
         try
         {
             // The page keeps the lease until it has been written.
-            return new MethodResult.ViewPage(snapshot, Select(snapshot, query, aborted));
+            return new MethodResult.ViewPage(snapshot, Select(snapshot, query, aborted), query.Fields);
         }
         catch
         {
@@ -138,7 +138,8 @@ internal sealed class ConntrackService(
         ConnectionChange change = field switch
         {
             "mark" => ConnectionChange.SetMark(value, uint.MaxValue),
-            "timeout" => ConnectionChange.SetTimeout(value),
+            // The original's README: "timeout becomes fixed for this connection".
+            "timeout" => ConnectionChange.SetTimeout(value, fixedTimeout: true),
             _ => throw Arguments.Bad($"field_name: '{field}' cannot be changed (mark or timeout)"),
         };
 
@@ -175,10 +176,13 @@ internal sealed class ConntrackService(
         Session session = SessionOf(p, 2);
         if (p.Count != 2)
         {
-            throw Arguments.Bad("set_autorefresh takes (session, seconds)");
+            throw Arguments.Bad("set_autorefresh takes (session, seconds or boolean)");
         }
 
-        int seconds = Arguments.NonNegativeInt(p[1], "refresh");
+        // A boolean (natural for "enable or disable"): true is the server's period (at least 1 s), false is 0.
+        int seconds = p[1].Kind == XmlRpcKind.Boolean
+            ? (p[1].Boolean ? Math.Max(1, settings.AutoRefreshSeconds) : 0)
+            : Arguments.NonNegativeInt(p[1], "refresh");
         session.AutoRefresh = seconds;
         session.Pin(seconds == 0 ? snapshots.AcquireCurrent() ?? snapshots.AcquireRefreshed() : null);
         return MethodResult.True;
@@ -197,6 +201,7 @@ internal sealed class ConntrackService(
                 ("accounting", XmlRpcValue.From(KernelSettings.ReadInteger(settings.Netns, "nf_conntrack_acct") == 1)),
                 ("timestamps", XmlRpcValue.From(KernelSettings.ReadInteger(settings.Netns, "nf_conntrack_timestamp") == 1)),
                 ("snapshot", XmlRpcValue.From(snapshot.TakenAt)),
+                ("snapshot_epoch", XmlRpcValue.From(ViewPageWriter.EpochSeconds(snapshot.TakenAt))),
                 ("snapshot_age", XmlRpcValue.From(Math.Round(snapshot.AgeSeconds, 3))),
                 ("sessions", XmlRpcValue.From(sessions.Count)),
                 ("read_only", XmlRpcValue.From(session.ReadOnly)),

@@ -1,3 +1,4 @@
+using Pyctd.Domain.Fields;
 using Pyctd.Domain.Query;
 using Pyctd.Serve.Snapshots;
 using Pyctd.Serve.XmlRpc;
@@ -17,7 +18,8 @@ internal abstract record MethodResult
     /// holds a lease on the snapshot and a pooled index array until <see cref="Release"/>, which
     /// whoever writes it calls once written.
     /// </summary>
-    public sealed record ViewPage(Snapshot Snapshot, QueryPage Page) : MethodResult
+    /// <param name="Fields">The members each row carries: those view()'s 7th parameter named; null for all.</param>
+    public sealed record ViewPage(Snapshot Snapshot, QueryPage Page, ConntrackField[]? Fields) : MethodResult
     {
         public void Release()
         {

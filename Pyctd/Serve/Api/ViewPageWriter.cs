@@ -1,8 +1,9 @@
+using Pyctd.Domain.Fields;
 using Pyctd.Serve.XmlRpc;
 
 namespace Pyctd.Serve.Api;
 
-/// <summary>Writes view()'s struct: {total, start, length, snapshot, connections: [...]}, streamed.</summary>
+/// <summary>Writes view()'s struct: {total, start, length, snapshot, snapshot_epoch, connections: [...]}, streamed.</summary>
 internal static class ViewPageWriter
 {
     /// <summary>
@@ -19,13 +20,14 @@ internal static class ViewPageWriter
         writer.BeginMember("snapshot"u8);
         writer.DateTime(page.Snapshot.TakenAt);
         writer.EndMember();
+        writer.Member("snapshot_epoch"u8, EpochSeconds(page.Snapshot.TakenAt));
         writer.BeginMember("connections"u8);
         writer.BeginArray();
         for (int row = 0; row < page.Page.Count; row++)
         {
             aborted.ThrowIfCancellationRequested();
             writer.BeginStruct();
-            ConnectionWriter.Write(ref writer, page.Snapshot, page.Page.Rows[row]);
+            ConnectionWriter.Write(ref writer, page.Snapshot, page.Page.Rows[row], page.Fields is null ? FieldCatalog.Written : page.Fields);
             writer.EndStruct();
             if (writer.ChunkFull)
             {
@@ -37,4 +39,7 @@ internal static class ViewPageWriter
         writer.EndMember();
         writer.EndStruct();
     }
+
+    /// <summary>The snapshot's time as Unix seconds: the dateTime carries no zone (it is UTC), and some clients read it as local time.</summary>
+    public static long EpochSeconds(DateTime time) => new DateTimeOffset(time.ToUniversalTime()).ToUnixTimeSeconds();
 }

@@ -12,8 +12,9 @@ namespace Pyctd.Serve.Api;
 /// </summary>
 internal sealed class ViewQuery
 {
-    private ViewQuery(CompiledFilter filter, ConnectionOrder order, int start, int length, string selectionKey)
+    private ViewQuery(CompiledFilter filter, ConnectionOrder order, int start, int length, string selectionKey, ConntrackField[]? fields)
     {
+        Fields = fields;
         SelectionKey = selectionKey;
         Filter = filter;
         Order = order;
@@ -33,12 +34,15 @@ internal sealed class ViewQuery
     /// <summary>0 means every match from <see cref="Start"/> on.</summary>
     public int Length { get; }
 
+    /// <summary>The members of each row: those the 7th parameter names; null for every written field.</summary>
+    public ConntrackField[]? Fields { get; }
+
     public static ViewQuery Parse(IReadOnlyList<XmlRpcValue> parameters)
     {
-        // view(session, filters, order_by, order_dir, start, length); trailing ones may be left out.
-        if (parameters.Count > 6)
+        // view(session, filters, order_by, order_dir, start, length, fields); trailing ones may be left out.
+        if (parameters.Count > 7)
         {
-            throw Arguments.Bad($"view takes at most 6 parameters, got {parameters.Count}");
+            throw Arguments.Bad($"view takes at most 7 parameters, got {parameters.Count}");
         }
 
         XmlRpcValue? filters = parameters.Count > 1 ? parameters[1] : null;
@@ -46,6 +50,7 @@ internal sealed class ViewQuery
         string direction = parameters.Count > 3 ? Arguments.String(parameters[3], "order_dir") : "ASC";
         int start = parameters.Count > 4 ? Arguments.NonNegativeInt(parameters[4], "start") : 0;
         int length = parameters.Count > 5 ? Arguments.NonNegativeInt(parameters[5], "length") : 0;
+        ConntrackField[]? fields = parameters.Count > 6 ? ParseFields(parameters[6]) : null;
         bool descending = direction.Trim().ToUpperInvariant() switch
         {
             "ASC" => false,
@@ -57,12 +62,34 @@ internal sealed class ViewQuery
         {
             var order = ConnectionOrder.Parse(orderBy, descending, ratesAvailable: true);
             FilterSpec spec = ParseFilters(filters);
-            return new ViewQuery(spec.Compile(ratesAvailable: true), order, start, length, KeyOf(spec, order));
+            return new ViewQuery(spec.Compile(ratesAvailable: true), order, start, length, KeyOf(spec, order), fields);
         }
         catch (FilterException bad)
         {
             throw Arguments.Bad(bad.Message);
         }
+    }
+
+    /// <summary>
+    /// The 7th parameter: an array of field names (aliases too) that limits each row to them, so a
+    /// client with a response limit (xmlrpc-c: 512 KiB) can fetch thousands of rows. An empty array,
+    /// or "", means every field, as an empty filters value means no filter.
+    /// </summary>
+    private static ConntrackField[]? ParseFields(XmlRpcValue value)
+    {
+        if ((value.Kind == XmlRpcKind.String && value.String.Length == 0) || (value.Kind == XmlRpcKind.Array && value.Items.Count == 0))
+        {
+            return null;
+        }
+
+        if (value.Kind != XmlRpcKind.Array)
+        {
+            throw Arguments.Bad($"fields: expected an array of field names, got {value.Kind.ToString().ToLowerInvariant()}");
+        }
+
+        string[] names = value.Items.Select(static (item, i) => Arguments.String(item, $"fields[{i}]")).ToArray();
+        return FieldCatalog.ParseWritten(names, out string? unknown)
+            ?? throw Arguments.Bad($"fields: '{MessageText.Escape(unknown!)}' is not a field of the rows (one of: {FieldCatalog.WrittenNames()})");
     }
 
     private static string KeyOf(FilterSpec spec, ConnectionOrder order)

@@ -151,6 +151,10 @@ internal sealed class Snapshot : IRowSource
             case ChangeKind.Timeout:
                 entry.Timeout = change.Value;
                 break;
+            case ChangeKind.FixedTimeout:
+                entry.Timeout = change.Value;
+                entry.Status |= (ushort)ConntrackStatus.FixedTimeout;
+                break;
         }
     }
 

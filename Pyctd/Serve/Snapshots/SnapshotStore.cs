@@ -21,6 +21,9 @@ internal sealed class SnapshotStore : IDisposable
     private readonly SnapshotTablePool _pool = new();
     private readonly Lock _dumping = new();
     private readonly List<Snapshot> _live = [];
+
+    // Kills and changes made through the API while a dump may be under way (guarded by _live).
+    private readonly List<JournalEntry> _journal = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
     private Thread? _refresher;
@@ -78,10 +81,19 @@ internal sealed class SnapshotStore : IDisposable
     /// <summary>Makes a kill or change done through the API visible in every snapshot still being read.</summary>
     public void Apply(ReadOnlySpan<ConntrackRecord> changed, in ConnectionChange change)
     {
+        if (changed.IsEmpty)
+        {
+            return;
+        }
+
         Snapshot[] live;
         lock (_live)
         {
             live = [.. _live];
+
+            // A dump under way may have read these entries before the kernel changed them; it
+            // replays the journal before it is published (see Dump), so no view shows them as they were.
+            _journal.Add(new JournalEntry(Stopwatch.GetTimestamp(), changed.ToArray(), change));
         }
 
         foreach (Snapshot snapshot in live)
@@ -225,6 +237,17 @@ internal sealed class SnapshotStore : IDisposable
         Volatile.Write(ref _lastDumpSeconds, Stopwatch.GetElapsedTime(started).TotalSeconds);
         lock (_live)
         {
+            // Changes made through the API since this dump began may be missing from it: apply them
+            // (each is idempotent). Older ones it read from the kernel, and no later dump needs them.
+            _journal.RemoveAll(entry => entry.AppliedAt < started);
+            foreach (JournalEntry entry in _journal)
+            {
+                foreach (ConntrackRecord record in entry.Records)
+                {
+                    snapshot.Apply(record, entry.Change);
+                }
+            }
+
             _live.Add(snapshot);
         }
 
@@ -248,6 +271,8 @@ internal sealed class SnapshotStore : IDisposable
         _refresher?.Join(TimeSpan.FromSeconds(5));
         _pool.Dispose();
     }
+
+    private sealed record JournalEntry(long AppliedAt, ConntrackRecord[] Records, ConnectionChange Change);
 
     private sealed class TableSink(SnapshotTable table) : IRecordSink
     {

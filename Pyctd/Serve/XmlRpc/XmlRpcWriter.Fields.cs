@@ -23,6 +23,38 @@ internal sealed partial class XmlRpcWriter : IFieldWriter
         EndMember();
     }
 
+    /// <summary>The same 32 bits as a signed &lt;int&gt; (what the server reads back); with --i8, unsigned.</summary>
+    public void Word32(ReadOnlySpan<byte> name, uint value)
+    {
+        BeginMember(name);
+        if (_i8)
+        {
+            Integer(value);
+        }
+        else
+        {
+            Integer((int)value);
+        }
+
+        EndMember();
+    }
+
+    /// <summary>&lt;double&gt; holding the exact digits (exact as a double up to 2^53); with --i8, &lt;int&gt; or &lt;i8&gt;.</summary>
+    public void Count(ReadOnlySpan<byte> name, ulong value)
+    {
+        BeginMember(name);
+        if (_i8)
+        {
+            Integer(value);
+        }
+        else
+        {
+            WholeDouble(negative: false, value);
+        }
+
+        EndMember();
+    }
+
     public void Id(ReadOnlySpan<byte> name, uint value)
     {
         BeginStringMember(name);

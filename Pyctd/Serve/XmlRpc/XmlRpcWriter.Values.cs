@@ -7,8 +7,8 @@ namespace Pyctd.Serve.XmlRpc;
 /// <summary>Values: scalars as &lt;value&gt;&lt;type&gt;text&lt;/type&gt;&lt;/value&gt;, structs and arrays opened and closed by the caller.</summary>
 internal sealed partial class XmlRpcWriter
 {
-    // "<value><i8>" + a long's 20 characters + "</i8></value>", rounded up.
-    private const int MaxIntegerValueLength = 48;
+    // "<value><double>" + a sign and a ulong's 20 digits + "</double></value>", rounded up.
+    private const int MaxIntegerValueLength = 56;
 
     public void Value(XmlRpcValue value)
     {
@@ -59,31 +59,60 @@ internal sealed partial class XmlRpcWriter
         }
     }
 
-    /// <summary>&lt;int&gt; within 32 bits, &lt;i8&gt; beyond: the original's clients read both, and nothing is truncated.</summary>
+    /// <summary>
+    /// &lt;int&gt; within 32 bits. Beyond, &lt;double&gt; with the exact digits: every client reads it
+    /// (several fail on &lt;i8&gt;, docs/xmlrpc-api.md), and it is exact to 2^53. With --i8, &lt;i8&gt;.
+    /// </summary>
     public void Integer(long value) =>
         Integer(negative: value < 0, value < 0 ? (ulong)-(value + 1) + 1 : (ulong)value);
 
     /// <summary>
     /// An unsigned integer, the same way. Above 2^63−1 (a counter no kernel reaches) the exact
-    /// digits still go in &lt;i8&gt;: Python reads them exactly, and a wrong number would be worse
-    /// than one a strict client refuses.
+    /// digits still go out: Python reads them exactly, and a wrong number would be worse than one a
+    /// strict client refuses.
     /// </summary>
     private void Integer(ulong value) => Integer(negative: false, value);
 
     private void Integer(bool negative, ulong magnitude)
     {
-        Span<byte> destination = Reserve(MaxIntegerValueLength);
         bool narrow = magnitude <= (negative ? 1UL + int.MaxValue : int.MaxValue);
+        if (!narrow && !_i8)
+        {
+            WholeDouble(negative, magnitude);
+            return;
+        }
+
+        Span<byte> destination = Reserve(MaxIntegerValueLength);
         int length = Copy(narrow ? "<value><int>"u8 : "<value><i8>"u8, destination);
+        length += Digits(negative, magnitude, destination[length..]);
+        length += Copy(narrow ? "</int></value>"u8 : "</i8></value>"u8, destination[length..]);
+        Advance(length);
+    }
+
+    /// <summary>
+    /// A whole number as &lt;double&gt;: its decimal digits, no point and no exponent (the XML-RPC
+    /// spec allows none), so clients that keep the text (Perl) have the exact value and the others
+    /// parse it as a double, exact to 2^53.
+    /// </summary>
+    private void WholeDouble(bool negative, ulong magnitude)
+    {
+        Span<byte> destination = Reserve(MaxIntegerValueLength);
+        int length = Copy("<value><double>"u8, destination);
+        length += Digits(negative, magnitude, destination[length..]);
+        length += Copy("</double></value>"u8, destination[length..]);
+        Advance(length);
+    }
+
+    private static int Digits(bool negative, ulong magnitude, Span<byte> destination)
+    {
+        int length = 0;
         if (negative)
         {
             destination[length++] = (byte)'-';
         }
 
         Utf8Formatter.TryFormat(magnitude, destination[length..], out int digits);
-        length += digits;
-        length += Copy(narrow ? "</int></value>"u8 : "</i8></value>"u8, destination[length..]);
-        Advance(length);
+        return length + digits;
     }
 
     public void Boolean(bool value) => Write(value ? "<value><boolean>1</boolean></value>"u8 : "<value><boolean>0</boolean></value>"u8);

@@ -6,13 +6,16 @@ namespace Pyctd.Serve.XmlRpc;
 /// Writes a methodResponse as UTF-8 into one pooled buffer, which the caller hands to the response
 /// with <see cref="FlushAsync"/> whenever <see cref="ChunkFull"/> says so: a 200,000-row view goes
 /// out in constant memory, with no allocation per value or per row. What it writes every client
-/// reads: &lt;int&gt; within 32 bits and &lt;i8&gt; beyond (never ex: tags), dates as
+/// reads: &lt;int&gt; within 32 bits and &lt;double&gt; beyond, or &lt;i8&gt; with serve --i8 (never ex: tags), dates as
 /// yyyyMMddTHH:mm:ss, void as boolean 1 and no &lt;nil/&gt; (PHP's client rejects it), \r kept as
 /// &amp;#xD;. Values are in <c>XmlRpcWriter.Values.cs</c>, connection fields (<see cref="Domain.Fields.IFieldWriter"/>)
 /// in <c>XmlRpcWriter.Fields.cs</c>.
 /// </summary>
-internal sealed partial class XmlRpcWriter : IDisposable
+internal sealed partial class XmlRpcWriter(bool i8 = false) : IDisposable
 {
+    /// <summary>serve --i8: integers beyond 32 bits as the &lt;i8&gt; extension, words unsigned (docs/xmlrpc-api.md, "Numbers").</summary>
+    private readonly bool _i8 = i8;
+
     /// <summary>How much gathers before it is worth a write to the response (a few dozen rows).</summary>
     public const int ChunkSize = 32 * 1024;
 
