@@ -84,11 +84,14 @@ internal static class ServeCommand
         Description = "Allow --auth none on a non-loopback address (anyone who can connect can kill connections)",
     };
 
+    public static readonly Option<bool> NoConsole = new("--no-console") { Description = "Do not serve the web console: GET / answers 404 (XML-RPC is unchanged)" };
+
     public static Command Create()
     {
         var command = new Command("serve", $"""
             Serve the conntrack table over XML-RPC (the original pyctd's API) until stopped.
 
+            GET / is the web console (unless --no-console).
             POST methodCalls to /RPC2 (or /). Methods: login, logout, view, kill, change,
             refresh, set_autorefresh, stats, system.listMethods, system.methodHelp,
             system.methodSignature, system.multicall. Audit lines (failed logins, kills,
@@ -99,7 +102,7 @@ internal static class ServeCommand
               pyctd serve --listen 0.0.0.0:{ServeSettings.DefaultPort} --tls-cert c.pem --tls-key k.pem
               pyctd serve --listen unix:/run/pyctd/pyctd.sock --read-only
             """);
-        foreach (Option option in new Option[] { Config, Listen, TlsCertificate, TlsKey, Auth, Users, ReadOnly, SessionTimeout, AutoRefresh, MaxRequestSize, MaxConnectionsPerAddress, AllowUnauthenticatedRemote })
+        foreach (Option option in new Option[] { Config, Listen, TlsCertificate, TlsKey, Auth, Users, ReadOnly, SessionTimeout, AutoRefresh, MaxRequestSize, MaxConnectionsPerAddress, AllowUnauthenticatedRemote, NoConsole })
         {
             command.Options.Add(option);
         }
@@ -173,6 +176,7 @@ internal static class ServeCommand
                 ?? ServeSettings.DefaultMaxConnectionsPerAddress,
             AllowUnauthenticatedRemote = Given(result, AllowUnauthenticatedRemote) ? result.GetValue(AllowUnauthenticatedRemote) : config.Flag("allow-unauthenticated-remote") ?? false,
             Netns = Given(result, GlobalOptions.Netns) ? result.GetValue(GlobalOptions.Netns) : config.Text("netns"),
+            Console = Given(result, NoConsole) ? !result.GetValue(NoConsole) : config.Flag("console") ?? true,
         };
 
         ListenAddress? exposed = settings.Listen.FirstOrDefault(static a => !a.IsLoopback);

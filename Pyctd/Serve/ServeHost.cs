@@ -85,6 +85,7 @@ internal static class ServeHost
         });
         app.MapPost("/", endpoint.HandleAsync);
         app.MapPost("/RPC2", endpoint.HandleAsync);
+        WebConsole.ConsoleEndpoint.Map(app, settings.Console);
         // Routing answers other methods on these paths with 405 Method Not Allowed.
 
         try
@@ -100,6 +101,10 @@ internal static class ServeHost
         foreach (ListenAddress address in settings.Listen)
         {
             Console.Error.WriteLine($"pyctd: serving XML-RPC on {(address.UnixSocketPath is null ? $"{scheme}://{address}/RPC2" : $"{address} ({scheme})")}");
+            if (settings.Console && address.UnixSocketPath is null)
+            {
+                Console.Error.WriteLine($"pyctd: web console on {scheme}://{address}/");
+            }
         }
 
         Console.Error.WriteLine($"pyctd: auth {settings.Auth.ToString().ToLowerInvariant()}{(settings.Auth == AuthMode.File ? $" ({users.Count} users in {settings.UsersPath})" : string.Empty)}, "

@@ -43,4 +43,7 @@ internal sealed record ServeSettings
     public bool AllowUnauthenticatedRemote { get; init; }
 
     public string? Netns { get; init; }
+
+    /// <summary>Whether GET / serves the web console (--no-console, `console = false`).</summary>
+    public bool Console { get; init; } = true;
 }
