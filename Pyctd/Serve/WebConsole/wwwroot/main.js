@@ -229,6 +229,8 @@ function page(step) {
 
 function fillFilterForm(filters) {
   const form = $('filters');
+  const active = Object.keys(filters).length;
+  setText('filter-count', active ? `(${active})` : '');
   for (const key of FILTER_KEYS) form.elements[key].value = filters[key] ?? '';
   // A value from a shared link that the menu lacks is still shown, and kept.
   for (const key of ['proto', 'family', 'state']) {
@@ -400,6 +402,8 @@ function buildColumnMenu() {
 }
 
 function init() {
+  // On a phone the filters start folded, so the table is on the first screen.
+  $('filter-panel').open = !matchMedia('(max-width: 43.75rem)').matches;
   table = new ConnectionTable($('table'), { onSort: sortBy, onSelection: showSelection });
   talkers = new Talkers($('talkers'));
   buildColumnMenu();

@@ -60,7 +60,7 @@ export class ConnectionTable {
       const saved = JSON.parse(localStorage.getItem(HIDDEN_KEY));
       if (Array.isArray(saved)) return saved;
     } catch { /* unreadable: defaults */ }
-    return matchMedia('(max-width: 700px)').matches ? NARROW_DEFAULT_HIDDEN : [];
+    return matchMedia('(max-width: 43.75rem)').matches ? NARROW_DEFAULT_HIDDEN : [];
   }
 
   get visibleColumns() {
