@@ -92,7 +92,7 @@ internal static class ServeCommand
             Serve the conntrack table over XML-RPC (the original pyctd's API) until stopped.
 
             GET / is the web console (unless --no-console).
-            POST methodCalls to /RPC2 (or /). Methods: login, logout, view, kill, change,
+            POST methodCalls to /RPC2 (or /). Methods: login, logout, view, group, kill, change,
             refresh, set_autorefresh, stats, system.listMethods, system.methodHelp,
             system.methodSignature, system.multicall. Audit lines (failed logins, kills,
             changes, refused connections) go to stderr, i.e. the journal under systemd.
