@@ -54,6 +54,29 @@ def kernel_line(connection_id):
     return next((line for line in conntrack("-L", "-o", "id") if line.endswith(" id=" + connection_id)), None)
 
 
+# Run inside the lab: twelve UDP flows from 127.0.0.1 whose rates change at random every 0.2 s,
+# so that a table ordered by rate keeps reordering. Stops by itself after its first argument (s).
+TRAFFIC = """
+import random, socket, sys, time
+flows = []
+for i in range(12):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 41000 + i))
+    flows.append(s)
+end = time.time() + float(sys.argv[1])
+payload = bytes(1200)
+while time.time() < end:
+    for i, s in enumerate(flows):
+        for _ in range(random.randint(0, 40)):
+            s.sendto(payload, ("127.0.0.7", 9000 + i))
+    time.sleep(0.2)
+"""
+
+
+def traffic(seconds):
+    return subprocess.Popen(["ip", "netns", "exec", NETNS, "/usr/bin/python3", "-c", TRAFFIC, str(seconds)])
+
+
 def http_get(url, headers=None):
     """(status, headers, body) of a GET, without following redirects or raising on 4xx."""
     request = urllib.request.Request(url, headers=headers or {})
@@ -135,6 +158,7 @@ class Console(unittest.TestCase):
         self.until(lambda: self.renders() > before, "the page did not render a new view")
 
     def open(self, url=CONSOLE, fragment=""):
+        self.driver.get("about:blank")  # a new load even when only the fragment differs
         self.driver.get(url + fragment)
 
     def login(self, user=ADMIN, fragment=""):
@@ -297,11 +321,14 @@ class Console(unittest.TestCase):
     def test_hidden_columns_are_remembered(self):
         self.login()
         self.driver.find_element(By.CSS_SELECTOR, "details.columns summary").click()
-        self.driver.find_element(By.CSS_SELECTOR, '#column-list input[data-column="zone"]').click()
-        self.assertFalse(self.driver.find_elements(By.CSS_SELECTOR, "th.col-zone"))
+        self.driver.find_element(By.CSS_SELECTOR, '#column-list input[data-column="status"]').click()
+        self.driver.find_element(By.CSS_SELECTOR, '#column-list input[data-column="zone"]').click()  # hidden until asked for
+        self.assertFalse(self.driver.find_elements(By.CSS_SELECTOR, "th.col-status, td.col-status"))
+        self.assertTrue(self.driver.find_elements(By.CSS_SELECTOR, "td.col-zone"))
         self.driver.refresh()
         self.until(lambda: self.visible("console-view") and self.renders() > 0, "reload did not show the console")
-        self.assertFalse(self.driver.find_elements(By.CSS_SELECTOR, "th.col-zone"))
+        self.assertFalse(self.driver.find_elements(By.CSS_SELECTOR, "th.col-status"))
+        self.assertTrue(self.driver.find_elements(By.CSS_SELECTOR, "th.col-zone"))
         self.assertTrue(self.driver.find_elements(By.CSS_SELECTOR, "th.col-mark"))
 
     # ---- actions ------------------------------------------------------------------------------
@@ -373,7 +400,60 @@ class Console(unittest.TestCase):
         for element_id in ("kill", "set-mark", "set-timeout"):
             self.assertFalse(self.visible(element_id))
 
+    def test_live_refresh_does_not_move_the_row_under_the_mouse(self):
+        generator = traffic(20)
+        self.addCleanup(generator.wait)
+        self.addCleanup(generator.terminate)
+        self.login(fragment="#proto=udp&src=127.0.0.1&dst=127.0.0.7&sort=rate&dir=desc")
+        self.after_render(lambda: self.select("refresh", "1"))
+        self.until(lambda: len(self.rows()) >= 12, "the traffic's twelve flows did not show")
+        target = self.driver.find_elements(By.CSS_SELECTOR, "#rows tr")[4]
+        webdriver.ActionChains(self.driver).move_to_element(target).perform()
+        before = self.rows()
+        start = self.renders()
+        self.until(lambda: self.renders() >= start + 3, "no live refreshes")
+        after = self.rows()
+        self.assertEqual([r["id"] for r in before], [r["id"] for r in after], "rows moved under the mouse")
+        self.assertNotEqual([r["cells"]["orig"] for r in before], [r["cells"]["orig"] for r in after], "values did not change in place")
+        # Away from the rows, the live order comes back.
+        webdriver.ActionChains(self.driver).move_to_element(self.by_id("range")).perform()
+        self.until(lambda: self.rows_follow_rates(), "the order did not follow the rates once the mouse left")
+
+    def rows_follow_rates(self):
+        """No row is waiting for the mouse to leave: none is shown as gone, and the order is the server's (rates descending)."""
+        if self.by_id("rows").find_elements(By.CSS_SELECTOR, "tr.gone"):
+            return False
+        rates = self.driver.execute_script("return [...document.querySelectorAll('#rows tr')].map(tr => tr.querySelector('.col-rate').textContent)")
+        return len(rates) >= 12
+
+    def test_readme_screenshot_with_live_traffic_and_top_talkers(self):
+        generator = traffic(15)
+        self.addCleanup(generator.wait)
+        self.addCleanup(generator.terminate)
+        self.driver.set_window_size(1920, 1080)
+        self.login(fragment="#sort=rate&dir=desc")
+        self.after_render(lambda: self.select("refresh", "1"))
+        self.until(lambda: self.driver.find_elements(By.CSS_SELECTOR, "#talker-rows tr"), "no top talkers")
+        time.sleep(3)  # a few refreshes: rates over several snapshots
+        self.assertTrue(self.visible("talkers"))
+        self.assertIn("/s", self.rows()[0]["cells"]["rate"])
+        self.screenshot("console")
+
     # ---- top talkers --------------------------------------------------------------------------
+
+    def test_top_talkers_panel_hides_itself_when_the_server_has_no_group(self):
+        self.login()
+        hidden = self.driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            const base = document.querySelector('script[type=module]').src.replace(/main\\.js$/, '');
+            Promise.all([import(base + 'talkers.js'), import(base + 'xmlrpc.js')]).then(([t, x]) => {
+              const panel = document.getElementById('talkers').cloneNode(true);
+              panel.hidden = false;
+              const talkers = new t.Talkers(panel);
+              talkers.show({ fault: new x.Fault(x.FAULT_UNKNOWN_METHOD, "unknown method 'group'") });
+              done([panel.hidden, talkers.call({}) === null]);
+            });""")
+        self.assertEqual([True, True], hidden)
 
     def test_top_talkers_panel_follows_the_server(self):
         self.login()

@@ -155,10 +155,14 @@ async function applyRefreshSetting(reload = true) {
 function scheduleRefresh() {
   clearTimeout(refreshTimer);
   const seconds = refreshSeconds();
-  if (seconds > 0 && api.loggedIn) refreshTimer = setTimeout(load, seconds * 1000);
+  if (seconds > 0 && api.loggedIn) refreshTimer = setTimeout(() => load({ live: true }), seconds * 1000);
 }
 
-async function load() {
+/**
+ * Asks for the page the URL describes and shows it. A live refresh (live: true) keeps the row
+ * under the mouse where it is; anything the user asked for is shown at once.
+ */
+async function load({ live = false } = {}) {
   if (!api.loggedIn) return;
   const sequence = ++loadSequence;
   const state = readState();
@@ -186,7 +190,7 @@ async function load() {
         return;
       }
       showError('');
-      table.render(page.connections);
+      table.render(page.connections, { keepOrderWhileAiming: live });
       showRange(state, page.connections.length);
     }
     showSelection();
@@ -323,8 +327,6 @@ async function runAction(work) {
     if (error instanceof SessionLost) return;
     showError(describeFailure(error));
   }
-  // The pointer was on the dialog, not aiming at a row: show the table as it now is.
-  table.aiming = false;
   await load();
 }
 
@@ -437,8 +439,8 @@ function init() {
   $('kill').addEventListener('click', kill);
   $('set-mark').addEventListener('click', () => change('mark'));
   $('set-timeout').addEventListener('click', () => change('timeout'));
-  $('talker-key').addEventListener('change', load);
-  $('talker-order').addEventListener('change', load);
+  $('talker-key').addEventListener('change', () => load());
+  $('talker-order').addEventListener('change', () => load());
   window.addEventListener('hashchange', () => {
     const state = readState();
     fillFilterForm(state.filters);

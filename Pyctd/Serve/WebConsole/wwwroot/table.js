@@ -16,11 +16,13 @@ export const COLUMNS = [
   { key: 'mark', label: 'Mark', sort: 'mark', numeric: true, text: (r) => format.mark(r.mark) },
   { key: 'zone', label: 'Zone', sort: 'zone', numeric: true, text: (r) => format.count(r.zone) },
   { key: 'timeout', label: 'Timeout', sort: 'timeout', numeric: true, text: (r) => format.seconds(r.timeout) },
-  { key: 'status', label: 'Status', sort: 'status', text: (r) => format.list(r.status) },
+  { key: 'status', label: 'Status', sort: 'status', truncated: true, text: (r) => format.list(r.status) },
   { key: 'id', label: 'Id', sort: 'id', numeric: true, text: (r) => r.id },
 ];
 
 const HIDDEN_KEY = 'pyctd.hiddenColumns';
+// Until the user picks columns: what fits beside the top talkers at 1440 px, and on a phone.
+const DEFAULT_HIDDEN = ['orig_rate', 'repl_rate', 'zone'];
 const NARROW_DEFAULT_HIDDEN = ['nat', 'orig', 'repl', 'orig_rate', 'repl_rate', 'zone', 'timeout', 'status'];
 
 function element(tag, properties = {}) {
@@ -60,7 +62,7 @@ export class ConnectionTable {
       const saved = JSON.parse(localStorage.getItem(HIDDEN_KEY));
       if (Array.isArray(saved)) return saved;
     } catch { /* unreadable: defaults */ }
-    return matchMedia('(max-width: 43.75rem)').matches ? NARROW_DEFAULT_HIDDEN : [];
+    return matchMedia('(max-width: 43.75rem)').matches ? NARROW_DEFAULT_HIDDEN : DEFAULT_HIDDEN;
   }
 
   get visibleColumns() {
@@ -90,6 +92,7 @@ export class ConnectionTable {
     this.renderHeader();
     const rows = this.order.map((id) => this.rowsById.get(id)?.data).filter(Boolean);
     this.rowsById.clear();
+    this.order = [];
     this.body.replaceChildren();
     this.render(rows);
   }
@@ -121,11 +124,15 @@ export class ConnectionTable {
     this.head.replaceChildren(...cells);
   }
 
-  /** Shows a page of rows, reusing the row of each id still there and touching only cells whose text changed. */
-  render(rows) {
+  /**
+   * Shows a page of rows, reusing the row of each id still there and touching only cells whose
+   * text changed. With keepOrderWhileAiming (live refreshes), while the pointer is over the rows
+   * only values change; the new order waits until it leaves.
+   */
+  render(rows, { keepOrderWhileAiming = false } = {}) {
     const ids = rows.map((r) => r.id);
     const sameOrder = ids.length === this.order.length && ids.every((id, i) => id === this.order[i]);
-    if (this.aiming && !sameOrder) {
+    if (keepOrderWhileAiming && this.aiming && !sameOrder) {
       this.pending = rows;
       for (const row of rows) {
         const existing = this.rowsById.get(row.id);
@@ -175,7 +182,11 @@ export class ConnectionTable {
     existing.data = row;
     this.visibleColumns.forEach((column, i) => {
       const text = column.text(row) ?? '';
-      if (existing.cells[i].textContent !== text) existing.cells[i].textContent = text;
+      const cell = existing.cells[i];
+      if (cell.textContent !== text) {
+        cell.textContent = text;
+        if (column.truncated) cell.title = text; // all of it, where the column cuts it short
+      }
     });
     if (existing.box) existing.box.checked = this.allMatching || this.selected.has(row.id);
   }

@@ -46,6 +46,7 @@ export class Talkers {
         const td = document.createElement('td');
         td.textContent = text;
         if (numeric) td.className = 'num';
+        else td.title = text; // long IPv6 keys are cut short
         tr.append(td);
       }
       return tr;
