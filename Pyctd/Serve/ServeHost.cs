@@ -100,11 +100,9 @@ internal static class ServeHost
         string scheme = certificate is null ? "http" : "https";
         foreach (ListenAddress address in settings.Listen)
         {
-            Console.Error.WriteLine($"pyctd: serving XML-RPC on {(address.UnixSocketPath is null ? $"{scheme}://{address}/RPC2" : $"{address} ({scheme})")}");
-            if (settings.Console && address.UnixSocketPath is null)
-            {
-                Console.Error.WriteLine($"pyctd: web console on {scheme}://{address}/");
-            }
+            // One line per address (scripts and tests read them): the console, when on, is named on it.
+            string consoleNote = settings.Console && address.UnixSocketPath is null ? $", web console on {scheme}://{address}/" : string.Empty;
+            Console.Error.WriteLine($"pyctd: serving XML-RPC on {(address.UnixSocketPath is null ? $"{scheme}://{address}/RPC2" : $"{address} ({scheme})")}{consoleNote}");
         }
 
         Console.Error.WriteLine($"pyctd: auth {settings.Auth.ToString().ToLowerInvariant()}{(settings.Auth == AuthMode.File ? $" ({users.Count} users in {settings.UsersPath})" : string.Empty)}, "

@@ -82,14 +82,17 @@ async function start() {
       await enterConsole();
       return;
     } catch (error) {
-      if (!(error instanceof SessionLost)) throw error;
+      if (!(error instanceof SessionLost)) {
+        showLogin(`Cannot reach the server: ${error.message}`);
+        return;
+      }
     }
   }
   try {
     await api.login(); // accepted only with --auth none: then no form is needed
     await enterConsole();
   } catch {
-    showLogin();
+    if ($('login-view').hidden) showLogin(); // else it already says why the session ended
   }
 }
 
