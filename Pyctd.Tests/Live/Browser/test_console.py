@@ -199,6 +199,15 @@ class Console(unittest.TestCase):
     def sort_by(self, field):
         self.after_render(lambda: self.driver.find_element(By.CSS_SELECTOR, f'button.sort[data-sort="{field}"]').click())
 
+    def in_page(self, modules, body):
+        """Runs JavaScript in the page with the console's modules imported ({"x": "xmlrpc"} binds x); body calls done(result)."""
+        names = list(modules)
+        return self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "const base = document.querySelector('script[type=module]').src.replace(/main\\.js$/, '');"
+            f"Promise.all({json.dumps([modules[n] for n in names])}.map((m) => import(base + m + '.js')))"
+            f".then(([{', '.join(names)}]) => {{" + body + "});")
+
     def row_box(self, connection_id):
         return self.driver.find_element(By.CSS_SELECTOR, f'#rows tr[data-id="{connection_id}"] input.row-select')
 
@@ -443,16 +452,12 @@ class Console(unittest.TestCase):
 
     def test_top_talkers_panel_hides_itself_when_the_server_has_no_group(self):
         self.login()
-        hidden = self.driver.execute_async_script("""
-            const done = arguments[arguments.length - 1];
-            const base = document.querySelector('script[type=module]').src.replace(/main\\.js$/, '');
-            Promise.all([import(base + 'talkers.js'), import(base + 'xmlrpc.js')]).then(([t, x]) => {
+        hidden = self.in_page({"t": "talkers", "x": "xmlrpc"}, """
               const panel = document.getElementById('talkers').cloneNode(true);
               panel.hidden = false;
               const talkers = new t.Talkers(panel);
               talkers.show({ fault: new x.Fault(x.FAULT_UNKNOWN_METHOD, "unknown method 'group'") });
-              done([panel.hidden, talkers.call({}) === null]);
-            });""")
+              done([panel.hidden, talkers.call({}) === null]);""")
         self.assertEqual([True, True], hidden)
 
     def test_top_talkers_panel_follows_the_server(self):
@@ -466,10 +471,7 @@ class Console(unittest.TestCase):
 
     def test_decoder_reads_every_type_and_shows_u32_from_negative_i4(self):
         self.login()
-        result = self.driver.execute_async_script("""
-            const done = arguments[arguments.length - 1];
-            const base = document.querySelector('script[type=module]').src.replace(/main\\.js$/, '');
-            Promise.all([import(base + 'xmlrpc.js'), import(base + 'format.js')]).then(([x, f]) => {
+        result = self.in_page({"x": "xmlrpc", "f": "format"}, """
               const v = (xml) => x.decodeResponse('<?xml version="1.0"?><methodResponse><params><param><value>' + xml + '</value></param></params></methodResponse>');
               const s = v('<struct><member><name>__proto__</name><value><i4>1</i4></value></member>'
                 + '<member><name>mark</name><value><i4>-2147483647</i4></value></member></struct>');
@@ -484,8 +486,7 @@ class Console(unittest.TestCase):
                 proto: Object.getPrototypeOf(s) === null && s['__proto__'] === 1,
                 mark: f.mark(s.mark), markString: f.mark('4294967295'), rate: f.rate(1234567), fault,
                 encoded: x.encodeCall('m', [-1, 2147483648, 'a<b', true, null, ['x'], {k: 1.5}]),
-              });
-            });""")
+              });""")
         self.assertEqual(-5, result["i4"])
         self.assertEqual(7, result["int"])
         self.assertEqual(18446744073709, result["i8"])

@@ -1,6 +1,6 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Reflection;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Pyctd.Serve.WebConsole;
@@ -71,20 +71,20 @@ internal sealed class ConsoleAssets
     /// <summary>A hash over every name and content: any change to any file gives a new directory.</summary>
     private static string VersionOf(SortedDictionary<string, byte[]> contents)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        ulong hash = Fnv1a.Offset;
         foreach (var (name, bytes) in contents)
         {
-            hash.AppendData(Encoding.UTF8.GetBytes(name));
-            hash.AppendData([0]);
-            hash.AppendData(bytes);
+            hash = Fnv1a.Append(hash, Encoding.UTF8.GetBytes(name));
+            hash = Fnv1a.Append(hash, [0]);
+            hash = Fnv1a.Append(hash, bytes);
         }
 
-        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
+        return hash.ToString("x16", CultureInfo.InvariantCulture);
     }
 
     private static ConsoleAsset Asset(string name, byte[] bytes, bool immutable)
     {
-        string etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..24]}\"";
+        string etag = $"\"{Fnv1a.Append(Fnv1a.Offset, bytes).ToString("x16", CultureInfo.InvariantCulture)}-{bytes.Length}\"";
         return new ConsoleAsset(ContentTypeOf(name), bytes, Compress(bytes), etag, immutable);
     }
 

@@ -21,7 +21,7 @@ export const COLUMNS = [
 ];
 
 const HIDDEN_KEY = 'pyctd.hiddenColumns';
-// Until the user picks columns: what fits beside the top talkers at 1440 px, and on a phone.
+// Until the user picks columns: what fits in 1440 px (top talkers go below the table there), and on a phone.
 const DEFAULT_HIDDEN = ['orig_rate', 'repl_rate', 'zone'];
 const NARROW_DEFAULT_HIDDEN = ['nat', 'orig', 'repl', 'orig_rate', 'repl_rate', 'zone', 'timeout', 'status'];
 
