@@ -392,6 +392,25 @@ class Console(unittest.TestCase):
         self.assertIn(connection_id, [r["id"] for r in self.rows()])
         self.assertEqual("2147483649", next(r for r in self.rows() if r["id"] == connection_id)["cells"]["mark"])
 
+    def test_select_all_matching_changes_every_match_not_only_the_page(self):
+        self.login()
+        self.set_filter("src", "127.64.0.0/16")  # the flood's entries: more than a page
+        total = self.total()
+        self.assertGreater(total, 100)
+        self.by_id("select-page").click()
+        self.assertEqual("50 selected", self.by_id("selection").text)
+        self.by_id("select-all-matching").click()
+        self.assertEqual(f"All {total:,} matching selected", self.by_id("selection").text)
+        self.by_id("set-timeout").click()
+        self.until(lambda: self.visible("confirm"), "no dialog")
+        self.assertIn(f"of {total:,} connections", self.by_id("confirm-text").text)
+        self.after_render(lambda: self.by_id("confirm-value").send_keys("5000", Keys.ENTER))
+        self.until(lambda: f"on {total:,} connections" in self.by_id("result").text, "no report of the change")
+        network = ipaddress.ip_network("127.64.0.0/16")
+        changed = [line for line in conntrack("-L") if ipaddress.ip_address(line.split("src=", 1)[1].split()[0]) in network]
+        self.assertEqual(total, len(changed))
+        self.assertTrue(all(int(line.split()[2]) <= 5000 for line in changed), "an entry kept its old timeout")
+
     def test_a_bad_value_is_refused_in_the_dialog(self):
         self.login()
         self.row_box(self.rows()[0]["id"]).click()
