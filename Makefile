@@ -2,6 +2,7 @@
 DOTNET ?= dotnet
 CONFIG ?= Release
 SOURCES := $(shell find Pyctd -name '*.cs' -o -name '*.csproj') Directory.Build.props global.json
+SOURCES += $(shell find Pyctd/Serve/WebConsole/wwwroot -type f)
 
 # The one version number: <Version> in Directory.Build.props, which `pyctd --version` prints.
 # The tarball, the RPM (rpmbuild --define), the .deb and the man page check all take it from there.

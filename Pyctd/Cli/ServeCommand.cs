@@ -93,12 +93,15 @@ internal static class ServeCommand
             + "marks and ip2long addresses as signed <int>, which every XML-RPC client reads",
     };
 
+    public static readonly Option<bool> NoConsole = new("--no-console") { Description = "Do not serve the web console: GET / answers 404 (XML-RPC is unchanged)" };
+
     public static Command Create()
     {
         var command = new Command("serve", $"""
             Serve the conntrack table over XML-RPC (the original pyctd's API) until stopped.
 
-            POST methodCalls to /RPC2 (or /). Methods: login, logout, view, kill, change,
+            GET / is the web console (unless --no-console).
+            POST methodCalls to /RPC2 (or /). Methods: login, logout, view, group, kill, change,
             refresh, set_autorefresh, stats, system.listMethods, system.methodHelp,
             system.methodSignature, system.multicall. Audit lines (failed logins, kills,
             changes, refused connections) go to stderr, i.e. the journal under systemd.
@@ -112,7 +115,7 @@ internal static class ServeCommand
               pyctd serve --auth pam                        # /etc/pam.d/pyctd
               pyctd serve --auth exec:/usr/local/libexec/pyctd-auth
             """);
-        foreach (Option option in new Option[] { Config, Listen, TlsCertificate, TlsKey, Auth, Users, ReadOnly, SessionTimeout, AutoRefresh, MaxRequestSize, MaxConnectionsPerAddress, AllowUnauthenticatedRemote })
+        foreach (Option option in new Option[] { Config, Listen, TlsCertificate, TlsKey, Auth, Users, ReadOnly, SessionTimeout, AutoRefresh, MaxRequestSize, MaxConnectionsPerAddress, AllowUnauthenticatedRemote, NoConsole })
         {
             command.Options.Add(option);
         }
@@ -189,6 +192,7 @@ internal static class ServeCommand
             AllowUnauthenticatedRemote = Given(result, AllowUnauthenticatedRemote) ? result.GetValue(AllowUnauthenticatedRemote) : config.Flag("allow-unauthenticated-remote") ?? false,
             Netns = Given(result, GlobalOptions.Netns) ? result.GetValue(GlobalOptions.Netns) : config.Text("netns"),
             I8 = Given(result, I8) ? result.GetValue(I8) : config.Flag("i8") ?? false,
+            Console = Given(result, NoConsole) ? !result.GetValue(NoConsole) : config.Flag("console") ?? true,
         };
 
         ListenAddress? exposed = settings.Listen.FirstOrDefault(static a => !a.IsLoopback);

@@ -14,6 +14,7 @@ internal sealed class ConfigFile
         "listen", "tls-cert", "tls-key", "auth", "users", "read-only", "session-timeout", "autorefresh",
         "max-request-size", "max-connections-per-address", "allow-unauthenticated-remote", "netns",
         "i8",
+        "console",
     ];
 
     private readonly Dictionary<string, List<(string Value, int Line)>> _values = new(StringComparer.Ordinal);

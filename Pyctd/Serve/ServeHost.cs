@@ -93,6 +93,7 @@ internal static class ServeHost
         });
         app.MapPost("/", endpoint.HandleAsync);
         app.MapPost("/RPC2", endpoint.HandleAsync);
+        WebConsole.ConsoleEndpoint.Map(app, settings.Console);
         // Routing answers other methods on these paths with 405 Method Not Allowed.
 
         try
@@ -107,7 +108,9 @@ internal static class ServeHost
         string scheme = certificate is null ? "http" : "https";
         foreach (ListenAddress address in settings.Listen)
         {
-            Console.Error.WriteLine($"pyctd: serving XML-RPC on {(address.UnixSocketPath is null ? $"{scheme}://{address}/RPC2" : $"{address} ({scheme})")}");
+            // One line per address (scripts and tests read them): the console, when on, is named on it.
+            string consoleNote = settings.Console && address.UnixSocketPath is null ? $", web console on {scheme}://{address}/" : string.Empty;
+            Console.Error.WriteLine($"pyctd: serving XML-RPC on {(address.UnixSocketPath is null ? $"{scheme}://{address}/RPC2" : $"{address} ({scheme})")}{consoleNote}");
         }
 
         Console.Error.WriteLine($"pyctd: auth {authenticator?.Description ?? "none"}, "

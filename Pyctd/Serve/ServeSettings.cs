@@ -55,4 +55,7 @@ internal sealed record ServeSettings
 
     /// <summary>--i8: answers carry integers beyond 32 bits as &lt;i8&gt; (default: &lt;double&gt;; words as signed &lt;int&gt;).</summary>
     public bool I8 { get; init; }
+
+    /// <summary>Whether GET / serves the web console (--no-console, `console = false`).</summary>
+    public bool Console { get; init; } = true;
 }

@@ -126,6 +126,9 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
                 }
 
                 break;
+            case MethodResult.GroupList groups:
+                await GroupListWriter.WriteAsync(writer, groups, destination, aborted);
+                break;
             case MethodResult.Multicall multicall:
                 await WriteMulticallAsync(writer, multicall, destination, aborted);
                 break;

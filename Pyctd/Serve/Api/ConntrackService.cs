@@ -31,6 +31,7 @@ internal sealed class ConntrackService(
             "login" => new MethodResult.Deferred(Login(p, client)),
             "logout" => Logout(p),
             "view" => View(p, aborted),
+            "group" => Group(p, aborted),
             "kill" => MethodResult.Of(XmlRpcValue.From(Kill(p, client))),
             "change" => Change(p, client),
             "refresh" => MethodResult.Of(XmlRpcValue.From(Refresh(p))),
@@ -104,6 +105,32 @@ internal sealed class ConntrackService(
         {
             s_selecting.Release();
         }
+    }
+
+    /// <summary>
+    /// group(session, filters, key, order_by, order_dir, length): the session's snapshot added up by
+    /// key, in memory bounded by the number of groups (at most <see cref="GroupQuery.MaxGroups"/>).
+    /// </summary>
+    private MethodResult.GroupList Group(IReadOnlyList<XmlRpcValue> p, CancellationToken aborted)
+    {
+        Session session = SessionOf(p, 6);
+        var query = GroupQuery.Parse(p);
+        session.MarkViewed();
+        var groups = new GroupAccumulator(query.Key, GroupQuery.MaxGroups);
+        Snapshot snapshot = AcquireFor(session);
+        try
+        {
+            if (!groups.AddRows(snapshot, query.Filter, aborted))
+            {
+                throw Arguments.Bad($"key: more than {GroupQuery.MaxGroups} groups by '{MessageText.Escape(query.Key.Text)}'; group by a prefix (src/24) or filter");
+            }
+        }
+        finally
+        {
+            snapshot.Release();
+        }
+
+        return new MethodResult.GroupList(groups, query.Order.Rank(groups, query.Length));
     }
 
     private int Kill(IReadOnlyList<XmlRpcValue> p, string client)

@@ -29,6 +29,12 @@ internal abstract record MethodResult
     }
 
     /// <summary>
+    /// group()'s array: the groups in <paramref name="Ranked"/> order, written row by row through the
+    /// same field writer as view()'s rows. Holds no snapshot: the groups are already added up.
+    /// </summary>
+    public sealed record GroupList(GroupAccumulator Groups, int[] Ranked) : MethodResult;
+
+    /// <summary>
     /// system.multicall: <see cref="Invoke"/> runs one entry ({methodName, params}) or throws its
     /// fault. The writer calls it for each entry just before writing that entry's result, so a
     /// request never holds more than one call's result (one view page's selection) at a time.

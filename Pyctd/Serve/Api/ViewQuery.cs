@@ -107,8 +107,8 @@ internal sealed class ViewQuery
         return key.ToString();
     }
 
-    /// <summary>The filters struct; "" and an empty array (what PHP's xmlrpc-epi sends for array()) mean none.</summary>
-    private static FilterSpec ParseFilters(XmlRpcValue? filters)
+    /// <summary>The filters struct; "" and an empty array (what PHP's xmlrpc-epi sends for array()) mean none. group() reads it too.</summary>
+    internal static FilterSpec ParseFilters(XmlRpcValue? filters)
     {
         var spec = new FilterSpec();
         if (filters is null || (filters.Kind == XmlRpcKind.String && filters.String.Length == 0)
