@@ -6,10 +6,10 @@ namespace Pyctd.Tests.Live;
 
 /// <summary>
 /// The server driven by the XML-RPC client libraries real frontends use (issue 10): PHP's
-/// xmlrpc-epi, Perl's RPC::XML and Frontier::RPC, Ruby's xmlrpc, npm's xmlrpc and xmlrpc-c's C
-/// library. Each runs the same steps (Live/Clients/README.md); every value of a row must read back
-/// exactly, including an address above 128.0.0.0, a mark above 2^31 and a byte counter above 2^32,
-/// and every change is checked against conntrack -L.
+/// xmlrpc-epi, Perl's RPC::XML and Frontier::RPC, Ruby's xmlrpc, npm's xmlrpc and davexmlrpc, and
+/// xmlrpc-c's C library. Each runs the same steps (Live/Clients/README.md); every value of a row must
+/// read back exactly, including an address above 128.0.0.0, a mark above 2^31 and a byte counter
+/// above 2^32, and every change is checked against conntrack -L.
 /// </summary>
 [Collection(ClientsLabCollection.Name)]
 public sealed class ServeWithRealClientsTests(ClientsLab lab)
@@ -38,6 +38,9 @@ public sealed class ServeWithRealClientsTests(ClientsLab lab)
 
     [Fact]
     public void Node_NpmXmlrpc_ReadsAndChangesExactly() => Check("node", [ClientScript("client.js")]);
+
+    [Fact]
+    public void Node_Davexmlrpc_ReadsAndChangesExactly() => Check("node", [ClientScript("client-davexmlrpc.js")]);
 
     [Fact]
     public void C_XmlrpcC_ReadsAndChangesExactly()

@@ -128,6 +128,23 @@ public sealed class SnapshotTableTests
     }
 
     [Fact]
+    public void Apply_FixedTimeout_ShowsTheTimeoutAndTheBit_OnCompactAndWholeEntries()
+    {
+        ConntrackRecord[] records = Varied().Take(20).ToArray();
+        ConntrackRecord whole = records[7];
+        Assert.True(EntryPacking.NeedsWhole(whole), "a zone keeps the entry whole");
+        var snapshot = new Snapshot(Table(records), DateTime.UtcNow, 0, previous: null, onLastRelease: static _ => { });
+
+        foreach (ConntrackRecord record in (ConntrackRecord[])[records[4], whole])
+        {
+            snapshot.Apply(record, ConnectionChange.SetTimeout(5000, fixedTimeout: true));
+            Assert.True(snapshot.TryRead(snapshot.IndexOf(record.Id), out ConntrackRecord changed, out _));
+            Assert.Equal(5000u, changed.Timeout);
+            Assert.Equal(record.Status | ConntrackStatus.FixedTimeout, changed.Status);
+        }
+    }
+
+    [Fact]
     public void Rates_AreBytesPerSecondSinceThePreviousSnapshot_ForTheSameConnectionOnly()
     {
         ConntrackRecord[] before = Varied().Take(3).ToArray();

@@ -1,47 +1,9 @@
 // pyctd serve driven by npm's xmlrpc package (installed here by scripts/install-deps: npm ci).
-// See README.md for the steps and output.
+// See README.md for the steps and output; steps.js runs them.
 'use strict';
 const xmlrpc = require('xmlrpc');
+const steps = require('./steps');
 
 const client = xmlrpc.createClient(process.env.PYCTD_URL);
 
-function call(method, params) {
-  return new Promise((resolve) => client.methodCall(method, params, (error, value) => resolve({ error, value })));
-}
-
-async function must(method, params) {
-  const { error, value } = await call(method, params);
-  if (error) {
-    throw new Error(`${method}: ${error.message}`);
-  }
-  return value;
-}
-
-function text(value) {
-  if (Array.isArray(value)) return value.map(text).join(',');
-  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value).toString() : String(value);
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'object') return `object:${JSON.stringify(value)}`;
-  return String(value);
-}
-
-function rows(prefix, row) {
-  for (const name of Object.keys(row).sort()) console.log(`${prefix}.${name}=${text(row[name])}`);
-}
-
-(async () => {
-  const session = await must('login', [process.env.PYCTD_USER, process.env.PYCTD_PASSWORD]);
-  console.log(`total=${(await must('view', [session, {}])).total}`);
-  const big = await must('view', [session, { proto: 'tcp', orig_port_src: Number(process.env.BIG_PORT) }]);
-  rows('row', big.connections[0]);
-  console.log(`change_mark=${text(await must('change', [session, 'mark', process.env.TARGET_ID, '3000000000']))}`);
-  console.log(`change_timeout=${text(await must('change', [session, 'timeout', process.env.TARGET_ID, Number(process.env.TIMEOUT)]))}`);
-  const target = await must('view', [session, { id: process.env.TARGET_ID }, 'id', 'ASC', 0, 0, ['id', 'mark', 'timeout', 'status']]);
-  rows('target', target.connections[0]);
-  console.log(`killed=${await must('kill', [session, [process.env.KILL_ID]])}`);
-  const { error } = await call('view', ['no-such-session']);
-  console.log(`fault=${error && error.faultCode !== undefined ? error.faultCode : 'none'}`);
-})().catch((error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+steps.run((method, params) => new Promise((resolve) => client.methodCall(method, params, (error, value) => resolve({ error, value }))));

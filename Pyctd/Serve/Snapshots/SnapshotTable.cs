@@ -83,6 +83,9 @@ internal sealed class SnapshotTable : IDisposable
             record = _whole[(int)entry.OriginalSource];
             record.Mark = entry.Mark; // changes through the API update the entry, whole or not
             record.Timeout = entry.Timeout;
+
+            // A fixed timeout also sets IPS_FIXED_TIMEOUT in the entry's 16 status bits; any higher ones are the record's.
+            record.Status = (record.Status & ~(uint)ushort.MaxValue) | entry.Status;
             return;
         }
 
