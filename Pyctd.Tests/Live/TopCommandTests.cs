@@ -34,14 +34,14 @@ public sealed class TopCommandTests(SharedLab shared)
         Assert.True(top.ExitCode == 0, top.Stderr);
         long grouped = top.Lines.Sum(static line => JsonDocument.Parse(line).RootElement.GetProperty("connections").GetInt64());
         Assert.Equal(_lab.Conntrack("-L", "-p", "udp").Lines.Length, grouped);
-        Assert.All(top.Lines, static line => Assert.EndsWith("/24", JsonDocument.Parse(line).RootElement.GetProperty("key").GetString()!, StringComparison.Ordinal));
+        Assert.All(top.Lines, static line => Assert.EndsWith("/24", JsonDocument.Parse(line).RootElement.GetProperty("key").GetString(), StringComparison.Ordinal));
     }
 
     [Fact]
     public void TopRates_FromTrafficBetweenTheReads()
     {
         // Pings to an address of the lab's own, every 0.1 s through both reads: its group's rate is the pings' bytes.
-        using var ping = Process.Start("ip", ["netns", "exec", _lab.Name, "ping", "-q", "-i", "0.1", "-c", "25", "-s", "1000", "127.0.0.77"])!;
+        using var ping = Process.Start("ip", ["netns", "exec", _lab.Name, "ping", "-q", "-i", "0.1", "-c", "25", "-s", "1000", "127.0.0.77"]);
         try
         {
             Thread.Sleep(300);
