@@ -104,6 +104,7 @@ internal static class ServeCommand
             command.Options.Add(option);
         }
 
+        MetricsOptions.AddTo(command);
         command.SetAction(result => CommandRunner.Run(result, () => Run(result)));
         return command;
     }
@@ -183,7 +184,7 @@ internal static class ServeCommand
                 + "Add users ('pyctd passwd add USER') or pass --allow-unauthenticated-remote");
         }
 
-        return settings;
+        return MetricsOptions.Apply(result, config, settings);
     }
 
     /// <summary>Whether the option was given on the command line (so it overrides the config file).</summary>

@@ -13,6 +13,7 @@ internal sealed class ConfigFile
     [
         "listen", "tls-cert", "tls-key", "auth", "users", "read-only", "session-timeout", "autorefresh",
         "max-request-size", "max-connections-per-address", "allow-unauthenticated-remote", "netns",
+        "metrics", "metrics-listen", "metrics-top",
     ];
 
     private readonly Dictionary<string, List<(string Value, int Line)>> _values = new(StringComparer.Ordinal);

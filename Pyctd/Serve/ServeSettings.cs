@@ -43,4 +43,13 @@ internal sealed record ServeSettings
     public bool AllowUnauthenticatedRemote { get; init; }
 
     public string? Netns { get; init; }
+
+    /// <summary>Where GET /metrics is answered (--metrics).</summary>
+    public Metrics.MetricsMode Metrics { get; init; }
+
+    /// <summary>A plain-HTTP listener that serves /metrics only (--metrics-listen).</summary>
+    public ListenAddress? MetricsListen { get; init; }
+
+    /// <summary>How many top sources by rate /metrics names (--metrics-top; 0: none).</summary>
+    public int MetricsTop { get; init; }
 }
