@@ -12,21 +12,24 @@ namespace Pyctd.Serve.Metrics;
 /// </summary>
 internal sealed class TableMetrics
 {
-    private readonly Dictionary<(byte Family, byte Protocol, ulong State), ulong> _entries = [];
-    private readonly Dictionary<(byte Protocol, bool Reply), (ulong Bytes, ulong Packets)> _traffic = [];
+    // Flat arrays, indexed by (family, protocol, state rank) and (protocol, direction): a 200,000-entry
+    // snapshot is summed without a dictionary lookup per entry.
+    private const int StateSlots = 64;
+    private readonly ulong[] _entries = new ulong[2 * 256 * StateSlots];
+    private readonly ulong[] _bytes = new ulong[256 * 2];
+    private readonly ulong[] _packets = new ulong[256 * 2];
+    private readonly bool[] _counted = new bool[256];
 
     private TableMetrics(long takenTimestamp) => TakenTimestamp = takenTimestamp;
 
     public long TakenTimestamp { get; }
-
-    public bool Accounting { get; private set; }
 
     /// <summary>The top sources by rate, when asked for; else empty.</summary>
     public IReadOnlyList<(string Host, ulong Original, ulong Reply)> TopHosts { get; private set; } = [];
 
     public static TableMetrics Of(Snapshot snapshot, int topHosts)
     {
-        var metrics = new TableMetrics(snapshot.TakenTimestamp) { Accounting = snapshot.Accounting };
+        var metrics = new TableMetrics(snapshot.TakenTimestamp);
         GroupAccumulator? hosts = topHosts > 0 ? new GroupAccumulator(GroupKey.Parse("src")) : null;
         for (int i = 0; i < snapshot.Count; i++)
         {
@@ -35,12 +38,16 @@ internal sealed class TableMetrics
                 continue;
             }
 
-            var key = (record.Family, record.Protocol, Domain.Fields.StateOrder.Of(record));
-            metrics._entries[key] = metrics._entries.GetValueOrDefault(key) + 1;
+            int family = record.Family == AddressFamilies.Inet6 ? 1 : 0;
+            ulong state = Math.Min(Domain.Fields.StateOrder.Of(record), StateSlots - 1);
+            metrics._entries[(((family * 256) + record.Protocol) * StateSlots) + (int)state]++;
             if (record.Has(RecordFields.OrigCounters))
             {
-                Add(metrics._traffic, (record.Protocol, false), record.OriginalCounters);
-                Add(metrics._traffic, (record.Protocol, true), record.ReplyCounters);
+                metrics._counted[record.Protocol] = true;
+                metrics._bytes[record.Protocol * 2] += record.OriginalCounters.Bytes;
+                metrics._packets[record.Protocol * 2] += record.OriginalCounters.Packets;
+                metrics._bytes[(record.Protocol * 2) + 1] += record.ReplyCounters.Bytes;
+                metrics._packets[(record.Protocol * 2) + 1] += record.ReplyCounters.Packets;
             }
 
             hosts?.Add(record, rates); // at the cap, further hosts are left out: a top N of 100,000 hosts is not asked for
@@ -65,24 +72,23 @@ internal sealed class TableMetrics
     public void Write(PrometheusText text)
     {
         text.Family("pyctd_conntrack_entries", "gauge", "Entries of the snapshot by address family, protocol and state (no state label: the protocol has none)");
-        foreach (var ((family, protocol, state), count) in _entries.OrderBy(static e => e.Key))
+        for (int slot = 0; slot < _entries.Length; slot++)
         {
-            string stateName = state == 0 ? string.Empty : Domain.Fields.StateOrder.Names[(int)state - 1];
-            text.Sample("pyctd_conntrack_entries", count,
+            if (_entries[slot] == 0)
+            {
+                continue;
+            }
+
+            int state = slot % StateSlots;
+            byte protocol = (byte)(slot / StateSlots % 256);
+            byte family = slot / StateSlots / 256 == 1 ? AddressFamilies.Inet6 : AddressFamilies.Inet;
+            string stateName = state == 0 ? string.Empty : Domain.Fields.StateOrder.Names[state - 1];
+            text.Sample("pyctd_conntrack_entries", _entries[slot],
                 ("family", Name(ConntrackNames.FamilyUtf8(family))), ("protocol", Protocol(protocol)), ("state", stateName));
         }
 
-        text.Family("pyctd_conntrack_traffic_bytes", "gauge", "Bytes the snapshot's entries have carried, by protocol and direction (needs nf_conntrack_acct=1)");
-        foreach (var ((protocol, reply), (bytes, _)) in _traffic.OrderBy(static t => t.Key))
-        {
-            text.Sample("pyctd_conntrack_traffic_bytes", bytes, ("protocol", Protocol(protocol)), ("direction", reply ? "reply" : "original"));
-        }
-
-        text.Family("pyctd_conntrack_traffic_packets", "gauge", "Packets the snapshot's entries have carried, by protocol and direction (needs nf_conntrack_acct=1)");
-        foreach (var ((protocol, reply), (_, packets)) in _traffic.OrderBy(static t => t.Key))
-        {
-            text.Sample("pyctd_conntrack_traffic_packets", packets, ("protocol", Protocol(protocol)), ("direction", reply ? "reply" : "original"));
-        }
+        WriteTraffic(text, "pyctd_conntrack_traffic_bytes", "Bytes", _bytes);
+        WriteTraffic(text, "pyctd_conntrack_traffic_packets", "Packets", _packets);
 
         if (TopHosts.Count > 0)
         {
@@ -95,10 +101,17 @@ internal sealed class TableMetrics
         }
     }
 
-    private static void Add(Dictionary<(byte, bool), (ulong Bytes, ulong Packets)> traffic, (byte, bool) key, in Counters counters)
+    private void WriteTraffic(PrometheusText text, string name, string what, ulong[] totals)
     {
-        (ulong bytes, ulong packets) = traffic.GetValueOrDefault(key);
-        traffic[key] = (bytes + counters.Bytes, packets + counters.Packets);
+        text.Family(name, "gauge", $"{what} the snapshot's entries have carried, by protocol and direction (needs nf_conntrack_acct=1)");
+        for (int protocol = 0; protocol < 256; protocol++)
+        {
+            if (_counted[protocol])
+            {
+                text.Sample(name, totals[protocol * 2], ("protocol", Protocol((byte)protocol)), ("direction", "original"));
+                text.Sample(name, totals[(protocol * 2) + 1], ("protocol", Protocol((byte)protocol)), ("direction", "reply"));
+            }
+        }
     }
 
     private static string Protocol(byte protocol)
