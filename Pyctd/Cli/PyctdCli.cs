@@ -30,10 +30,10 @@ internal static class PyctdCli
         root.Subcommands.Add(KillCommand.Create());
         root.Subcommands.Add(MarkCommand.Create());
         root.Subcommands.Add(TimeoutCommand.Create());
-        root.Subcommands.Add(StatsCommand.Create());
-        root.Subcommands.Add(TopCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(PasswdCommand.Create());
+        root.Subcommands.Add(StatsCommand.Create());
+        root.Subcommands.Add(TopCommand.Create());
         ShowSummariesInCommandList(root);
         return root;
     }

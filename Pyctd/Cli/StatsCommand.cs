@@ -8,22 +8,9 @@ namespace Pyctd.Cli;
 /// <summary>`pyctd stats`: what conntrack -S and -C give, and how full the table is, from ctnetlink.</summary>
 internal static class StatsCommand
 {
-    public static readonly Option<OutputFormat?> Format = new("--output", "-o")
-    {
-        Description = "table (default), conntrack (the per-CPU lines exactly as 'conntrack -S'), json (one object)",
-        HelpName = "table|conntrack|json",
-        CustomParser = result =>
-        {
-            string text = result.Tokens[^1].Value;
-            if (text is "table" or "conntrack" or "json")
-            {
-                return Enum.Parse<OutputFormat>(text, ignoreCase: true);
-            }
-
-            result.AddError($"'{text}' is not an output format of stats (table, conntrack or json)");
-            return null;
-        },
-    };
+    public static readonly Option<OutputFormat?> Format = OutputOptions.Of("stats",
+        "table (default), conntrack (the per-CPU lines exactly as 'conntrack -S'), json (one object)",
+        OutputFormat.Table, OutputFormat.Conntrack, OutputFormat.Json);
 
     public static Command Create()
     {

@@ -71,22 +71,9 @@ internal static class TopCommand
         CustomParser = ValueParsers.Struct<int>("number of groups", ValueParsers.Positive),
     };
 
-    public static readonly Option<OutputFormat?> Format = new("--output", "-o")
-    {
-        Description = "table (default), json (one array of groups per frame), jsonl (one group per line)",
-        HelpName = "table|json|jsonl",
-        CustomParser = result =>
-        {
-            string text = result.Tokens[^1].Value;
-            if (text is "table" or "json" or "jsonl")
-            {
-                return Enum.Parse<OutputFormat>(text, ignoreCase: true);
-            }
-
-            result.AddError($"'{text}' is not an output format of top (table, json or jsonl)");
-            return null;
-        },
-    };
+    public static readonly Option<OutputFormat?> Format = OutputOptions.Of("top",
+        "table (default), json (one array of groups per frame), jsonl (one group per line)",
+        OutputFormat.Table, OutputFormat.Json, OutputFormat.Jsonl);
 
     public static Command Create()
     {

@@ -97,7 +97,7 @@ internal static class ServeHost
         {
             app.Start();
         }
-        catch (IOException bind)
+        catch (Exception bind) when (bind is IOException or System.Net.Sockets.SocketException)
         {
             throw new PyctdException(ExitCode.Failure, $"cannot listen: {bind.Message}");
         }
