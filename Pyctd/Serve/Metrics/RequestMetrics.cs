@@ -50,7 +50,7 @@ internal static class RequestMetrics
                 text.Sample("pyctd_xmlrpc_requests_total", count, ("method", method), ("code", code.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             }
 
-            text.Family("pyctd_xmlrpc_request_duration_seconds", "histogram", "Time from a call's start to its answer being ready, by method");
+            text.Family("pyctd_xmlrpc_request_duration_seconds", "histogram", "Time from a call's start until its answer was written (in a system.multicall: until its result was ready), by method");
             foreach (var (method, histogram) in s_durations.OrderBy(static d => d.Key, StringComparer.Ordinal))
             {
                 histogram.Write(text, "pyctd_xmlrpc_request_duration_seconds", method);
