@@ -31,6 +31,28 @@ internal static class OutputOptions
         },
     };
 
+    /// <summary>-o/--output for a command that writes only some of the formats (stats, top).</summary>
+    public static Option<OutputFormat?> Of(string command, string description, params OutputFormat[] formats)
+    {
+        string names = string.Join('|', formats.Select(static f => f.ToString().ToLowerInvariant()));
+        return new Option<OutputFormat?>("--output", "-o")
+        {
+            Description = description,
+            HelpName = names,
+            CustomParser = result =>
+            {
+                string text = result.Tokens[^1].Value;
+                if (Enum.TryParse(text, ignoreCase: true, out OutputFormat format) && formats.Contains(format) && !int.TryParse(text, out _))
+                {
+                    return format;
+                }
+
+                result.AddError($"'{text}' is not an output format of {command} ({string.Join(", ", formats.Select(static f => f.ToString().ToLowerInvariant()))})");
+                return null;
+            },
+        };
+    }
+
     public static IRecordWriter CreateWriter(OutputFormat format, OutputBuffer output, bool header) => format switch
     {
         OutputFormat.Conntrack => new ConntrackWriter(output),

@@ -32,6 +32,8 @@ internal static class PyctdCli
         root.Subcommands.Add(TimeoutCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(PasswdCommand.Create());
+        root.Subcommands.Add(StatsCommand.Create());
+        root.Subcommands.Add(TopCommand.Create());
         ShowSummariesInCommandList(root);
         return root;
     }

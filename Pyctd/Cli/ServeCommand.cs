@@ -122,6 +122,7 @@ internal static class ServeCommand
 
         command.Options.Add(I8);
 
+        MetricsOptions.AddTo(command);
         command.SetAction(result => CommandRunner.Run(result, () => Run(result)));
         return command;
     }
@@ -203,7 +204,7 @@ internal static class ServeCommand
                 + "Add users ('pyctd passwd add USER') or pass --allow-unauthenticated-remote");
         }
 
-        return settings;
+        return MetricsOptions.Apply(result, config, settings);
     }
 
     /// <summary>Whether the option was given on the command line (so it overrides the config file).</summary>

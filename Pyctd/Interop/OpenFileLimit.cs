@@ -7,6 +7,13 @@ namespace Pyctd.Interop;
 /// </summary>
 internal static unsafe class OpenFileLimit
 {
+    /// <summary>The soft limit in force (for /metrics' process_max_fds).</summary>
+    public static ulong Current()
+    {
+        Interop.Libc.RLimit limit;
+        return Interop.Libc.GetRLimit(Interop.Libc.RLIMIT_NOFILE, &limit) == 0 ? limit.Current : 0;
+    }
+
     /// <summary>Raises the soft limit to the hard one where it can, and returns the soft limit now in force.</summary>
     public static ulong RaiseToHardLimit()
     {

@@ -15,6 +15,7 @@ internal sealed class ConfigFile
         "max-request-size", "max-connections-per-address", "allow-unauthenticated-remote", "netns",
         "i8",
         "console",
+        "metrics", "metrics-listen", "metrics-top",
     ];
 
     private readonly Dictionary<string, List<(string Value, int Line)>> _values = new(StringComparer.Ordinal);

@@ -45,6 +45,7 @@ internal static class ServeHost
         var logins = new LoginService(live, authenticator, sessions, new LoginThrottle(), audit);
         var service = new ConntrackService(settings, live, logins, snapshots, sessions, audit);
         var endpoint = new XmlRpcEndpoint(service, settings, verbose);
+        var metrics = new Metrics.MetricsEndpoint(settings, snapshots, sessions);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -66,6 +67,7 @@ internal static class ServeHost
                     options.Protocols = HttpProtocols.Http1;
                     // First, before TLS: a connection over its address's limit costs no handshake.
                     options.Use(connections.Limit);
+                    options.Use(Metrics.MetricsEndpoint.Tag(address, settings.Metrics));
                     if (certificate is not null)
                     {
                         options.UseHttps(certificate);
@@ -81,6 +83,8 @@ internal static class ServeHost
                     kestrel.Listen(address.Address!, address.Port, configure);
                 }
             }
+
+            ListenForMetrics(kestrel, settings, connections);
         });
 
         WebApplication app = builder.Build();
@@ -91,6 +95,8 @@ internal static class ServeHost
             using var request = RequestScope.Begin();
             await next(context);
         });
+        app.Use(Metrics.MetricsEndpoint.GateAsync);
+        app.MapGet("/metrics", metrics.HandleAsync);
         app.MapPost("/", endpoint.HandleAsync);
         app.MapPost("/RPC2", endpoint.HandleAsync);
         WebConsole.ConsoleEndpoint.Map(app, settings.Console);
@@ -100,7 +106,7 @@ internal static class ServeHost
         {
             app.Start();
         }
-        catch (IOException bind)
+        catch (Exception bind) when (bind is IOException or System.Net.Sockets.SocketException)
         {
             throw new PyctdException(ExitCode.Failure, $"cannot listen: {bind.Message}");
         }
@@ -111,6 +117,11 @@ internal static class ServeHost
             // One line per address (scripts and tests read them): the console, when on, is named on it.
             string consoleNote = settings.Console && address.UnixSocketPath is null ? $", web console on {scheme}://{address}/" : string.Empty;
             Console.Error.WriteLine($"pyctd: serving XML-RPC on {(address.UnixSocketPath is null ? $"{scheme}://{address}/RPC2" : $"{address} ({scheme})")}{consoleNote}");
+        }
+
+        if (settings.MetricsListen is ListenAddress metricsAddress)
+        {
+            Console.Error.WriteLine($"pyctd: serving /metrics only on http://{metricsAddress}/metrics");
         }
 
         Console.Error.WriteLine($"pyctd: auth {authenticator?.Description ?? "none"}, "
@@ -138,6 +149,31 @@ internal static class ServeHost
         // an answer must be taken at 240 bytes/s. Slower connections are closed.
         limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(5));
         limits.MinResponseDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>--metrics-listen: a plain-HTTP listener whose connections get GET /metrics and nothing else.</summary>
+    private static void ListenForMetrics(KestrelServerOptions kestrel, ServeSettings settings, ConnectionLimits connections)
+    {
+        if (settings.MetricsListen is not ListenAddress address)
+        {
+            return;
+        }
+
+        Action<ListenOptions> configure = options =>
+        {
+            options.Protocols = HttpProtocols.Http1;
+            options.Use(connections.Limit);
+            options.Use(Metrics.MetricsEndpoint.TagMetricsOnly());
+        };
+        if (address.UnixSocketPath is string path)
+        {
+            RemoveStaleSocket(path);
+            kestrel.ListenUnixSocket(path, configure);
+        }
+        else
+        {
+            kestrel.Listen(address.Address!, address.Port, configure);
+        }
     }
 
     private static X509Certificate2? LoadCertificate(ServeSettings settings)

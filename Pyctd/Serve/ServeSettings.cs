@@ -58,4 +58,13 @@ internal sealed record ServeSettings
 
     /// <summary>Whether GET / serves the web console (--no-console, `console = false`).</summary>
     public bool Console { get; init; } = true;
+
+    /// <summary>Where GET /metrics is answered (--metrics).</summary>
+    public Metrics.MetricsMode Metrics { get; init; }
+
+    /// <summary>A plain-HTTP listener that serves /metrics only (--metrics-listen).</summary>
+    public ListenAddress? MetricsListen { get; init; }
+
+    /// <summary>How many top sources by rate /metrics names (--metrics-top; 0: none).</summary>
+    public int MetricsTop { get; init; }
 }

@@ -26,12 +26,15 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
         string client = context.Connection.RemoteIpAddress?.ToString() ?? "local";
         CancellationToken aborted = context.RequestAborted;
         using var writer = new XmlRpcWriter(settings.I8);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        string method = "unknown";
         try
         {
             MethodResult result;
             try
             {
                 XmlRpcCall call = await ReadCallAsync(context.Request, aborted);
+                method = call.MethodName;
                 result = service.Invoke(call, client, aborted);
                 if (result is MethodResult.Deferred deferred)
                 {
@@ -46,6 +49,7 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
             catch (Exception error) when (!aborted.IsCancellationRequested)
             {
                 (int code, string message) = FaultOf(error);
+                Metrics.RequestMetrics.Record(method, code, started);
                 writer.Fault(code, message);
                 await FinishAsync(response, writer, response.Body, aborted);
                 return;
@@ -59,6 +63,7 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
             await WriteResultAsync(writer, result, destination, aborted);
             writer.EndResponse();
             await FinishAsync(response, writer, destination, aborted);
+            Metrics.RequestMetrics.Record(method, 0, started);
         }
         catch (Exception) when (aborted.IsCancellationRequested)
         {
@@ -147,6 +152,8 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
         {
             aborted.ThrowIfCancellationRequested();
             MethodResult result;
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            string method = entry.Member("methodName") is { Kind: XmlRpcKind.String } name ? name.String : "unknown";
             try
             {
                 result = multicall.Invoke(entry);
@@ -163,9 +170,12 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
             catch (Exception error) when (!aborted.IsCancellationRequested)
             {
                 (int code, string message) = FaultOf(error);
+                Metrics.RequestMetrics.Record(method, code, started);
                 writer.FaultStruct(code, message);
                 continue;
             }
+
+            Metrics.RequestMetrics.Record(method, 0, started);
 
             writer.BeginArray();
             await WriteResultAsync(writer, result, destination, aborted);
@@ -215,6 +225,11 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
         switch (error)
         {
             case XmlRpcFault fault:
+                if (fault.Code == XmlRpcFault.AuthenticationFailed)
+                {
+                    Metrics.RequestMetrics.LoginFailed();
+                }
+
                 return (fault.Code, fault.Message);
             case RequestTooLargeException or BadHttpRequestException:
                 return (XmlRpcFault.ParseError, $"parse error: {error.Message}");

@@ -37,8 +37,9 @@ internal sealed class GroupKey
     /// <summary>The key as the user gave it, trimmed (for headers).</summary>
     public string Text { get; }
 
-    /// <summary>Addresses with a prefix shorter than the family's width are networks: written ADDR/PREFIX.</summary>
-    public bool IsNetwork => Field.Type == FieldType.Address && (IPv4Prefix < 32 || IPv6Prefix < 128);
+    /// <summary>An address group whose family's prefix is shorter than its width is a network: written ADDR/PREFIX.</summary>
+    public bool IsNetwork(in GroupValue value) =>
+        value.Kind == AddressFamilies.Inet6 ? IPv6Prefix < 128 : value.Kind == AddressFamilies.Inet && IPv4Prefix < 32;
 
     /// <summary>The key <paramref name="text"/> names; a <see cref="FilterException"/> says what is wrong otherwise.</summary>
     public static GroupKey Parse(string text)
@@ -101,7 +102,7 @@ internal sealed class GroupKey
         Span<byte> text = stackalloc byte[MaxTextLength];
         switch (Field.Type)
         {
-            case FieldType.Address when !IsNetwork:
+            case FieldType.Address when !IsNetwork(value):
                 writer.Address(name, value.Kind, value.AddressBytes());
                 break;
             case FieldType.Address or FieldType.Protocol or FieldType.Family or FieldType.State:
@@ -137,7 +138,7 @@ internal sealed class GroupKey
         {
             case FieldType.Address:
                 int length = AddressText.Format(value.Kind, value.AddressBytes(), destination);
-                if (IsNetwork)
+                if (IsNetwork(value))
                 {
                     destination[length++] = (byte)'/';
                     Utf8Formatter.TryFormat(value.Kind == AddressFamilies.Inet6 ? IPv6Prefix : IPv4Prefix, destination[length..], out int digits);

@@ -33,6 +33,14 @@ internal readonly record struct GroupOrder(GroupMetric Metric, bool Descending)
         _ => throw new FilterException($"'{MessageText.Escape(name)}' is not a total to order groups by (one of: {Names})"),
     };
 
+    /// <summary>The total's name, as the result members and <see cref="Parse"/> have it.</summary>
+    public static string NameOf(GroupMetric metric) => metric switch
+    {
+        GroupMetric.OrigRate => "orig_rate",
+        GroupMetric.ReplRate => "repl_rate",
+        _ => metric.ToString().ToLowerInvariant(),
+    };
+
     public static ulong ValueOf(GroupMetric metric, in GroupTotals totals) => metric switch
     {
         GroupMetric.Connections => totals.Connections,

@@ -14,6 +14,18 @@ internal static class Arguments
         _ => throw Bad($"{name}: expected a string, got {value.Kind.ToString().ToLowerInvariant()}"),
     };
 
+    /// <summary>An order direction, ASC or DESC in any case: true for DESC.</summary>
+    public static bool Descending(XmlRpcValue value, string name)
+    {
+        string direction = String(value, name);
+        return direction.Trim().ToUpperInvariant() switch
+        {
+            "ASC" => false,
+            "DESC" => true,
+            _ => throw Bad($"{name}: '{MessageText.Escape(direction)}' is neither ASC nor DESC"),
+        };
+    }
+
     public static int NonNegativeInt(XmlRpcValue value, string name)
     {
         long number = value.Kind switch

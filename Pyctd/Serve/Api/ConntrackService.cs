@@ -1,4 +1,3 @@
-using System.Globalization;
 using Pyctd.Conntrack;
 using Pyctd.Domain.Query;
 using Pyctd.Serve.Auth;
@@ -397,15 +396,4 @@ internal sealed class ConntrackService(
     }
 
     private static string Quote(string text) => AuditText.Quote(text);
-}
-
-/// <summary>Conntrack sysctls, read inside the served namespace.</summary>
-internal static class KernelSettings
-{
-    public static long ReadInteger(string? netns, string name) =>
-        Interop.NetworkNamespace.Enter(netns, () =>
-        {
-            string path = $"/proc/sys/net/netfilter/{name}";
-            return File.Exists(path) && long.TryParse(File.ReadAllText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value : -1;
-        });
 }

@@ -25,14 +25,8 @@ internal sealed record GroupQuery(CompiledFilter Filter, GroupKey Key, GroupOrde
         XmlRpcValue? filters = parameters.Count > 1 ? parameters[1] : null;
         string keyText = parameters.Count > 2 ? Arguments.String(parameters[2], "key") : "src";
         string orderBy = parameters.Count > 3 ? Arguments.String(parameters[3], "order_by") : "connections";
-        string direction = parameters.Count > 4 ? Arguments.String(parameters[4], "order_dir") : "DESC";
+        bool descending = parameters.Count <= 4 || Arguments.Descending(parameters[4], "order_dir");
         int length = parameters.Count > 5 ? Arguments.NonNegativeInt(parameters[5], "length") : 0;
-        bool descending = direction.Trim().ToUpperInvariant() switch
-        {
-            "ASC" => false,
-            "DESC" => true,
-            _ => throw Arguments.Bad($"order_dir: '{MessageText.Escape(direction)}' is neither ASC nor DESC"),
-        };
 
         GroupKey key = Named("key", () => GroupKey.Parse(keyText));
         GroupMetric metric = Named("order_by", () => GroupOrder.Parse(orderBy));

@@ -47,16 +47,10 @@ internal sealed class ViewQuery
 
         XmlRpcValue? filters = parameters.Count > 1 ? parameters[1] : null;
         string orderBy = parameters.Count > 2 ? Arguments.String(parameters[2], "order_by") : "id";
-        string direction = parameters.Count > 3 ? Arguments.String(parameters[3], "order_dir") : "ASC";
+        bool descending = parameters.Count > 3 && Arguments.Descending(parameters[3], "order_dir");
         int start = parameters.Count > 4 ? Arguments.NonNegativeInt(parameters[4], "start") : 0;
         int length = parameters.Count > 5 ? Arguments.NonNegativeInt(parameters[5], "length") : 0;
         ConntrackField[]? fields = parameters.Count > 6 ? ParseFields(parameters[6]) : null;
-        bool descending = direction.Trim().ToUpperInvariant() switch
-        {
-            "ASC" => false,
-            "DESC" => true,
-            _ => throw Arguments.Bad($"order_dir: '{MessageText.Escape(direction)}' is neither ASC nor DESC"),
-        };
 
         try
         {

@@ -41,6 +41,9 @@ internal sealed class SnapshotStore : IDisposable
     /// <summary>Dumps taken since start: what a refresh costs, for stats() and the tests that bound it.</summary>
     public long Dumps => Interlocked.Read(ref _dumps);
 
+    /// <summary>Seconds the last dump took (for /metrics).</summary>
+    public double LastDumpSeconds => Volatile.Read(ref _lastDumpSeconds);
+
     /// <summary>The current snapshot, leased; null before the first dump.</summary>
     public Snapshot? AcquireCurrent()
     {
