@@ -108,7 +108,7 @@ internal static class EventsCommand
         writer.End();
         if (verbose)
         {
-            Console.Error.WriteLine($"pyctd: {listener.Received} events received, {printer.Shown} shown, {listener.Lost} lost ({stop})");
+            Console.Error.WriteLine($"pyctd: {listener.Received} events received, {printer.Shown} shown, {listener.Dropped} dropped by the kernel ({stop})");
         }
 
         return stop == EventStop.Overrun ? ExitCode.Failure : ExitCode.Success;
@@ -163,13 +163,14 @@ internal static class EventsCommand
 
         public void Flush() => output.Flush();
 
-        public bool Overrun(ulong lost, long sinceUnixNanoseconds)
+        public bool Overrun(ulong dropped, long sinceUnixNanoseconds, bool redelivered)
         {
             Span<byte> time = stackalloc byte[32];
             string since = System.Text.Encoding.ASCII.GetString(time[..EventFields.FormatTime(sinceUnixNanoseconds, time)]);
-            Console.Error.WriteLine(
-                $"pyctd: event buffer overrun: {lost} events lost since {since} " +
-                (strict ? "(--strict: stopping)" : "(a larger --buffer-size helps)"));
+            string what = redelivered
+                ? $"{dropped} deliveries failed since {since}; the kernel sends those DESTROY events again"
+                : $"{dropped} events lost since {since}";
+            Console.Error.WriteLine($"pyctd: event buffer overrun: {what} " + (strict ? "(--strict: stopping)" : "(a larger --buffer-size helps)"));
             return !strict;
         }
     }

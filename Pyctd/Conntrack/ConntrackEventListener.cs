@@ -19,8 +19,11 @@ internal interface IEventSink
     /// <summary>The socket is drained for now: what was accepted should be written out.</summary>
     void Flush();
 
-    /// <summary>The kernel dropped <paramref name="lost"/> events since <paramref name="sinceUnixNanoseconds"/>; false ends listening.</summary>
-    bool Overrun(ulong lost, long sinceUnixNanoseconds);
+    /// <summary>
+    /// The kernel dropped <paramref name="dropped"/> events since <paramref name="sinceUnixNanoseconds"/>;
+    /// when <paramref name="redelivered"/>, it will send them again. False ends listening.
+    /// </summary>
+    bool Overrun(ulong dropped, long sinceUnixNanoseconds, bool redelivered);
 }
 
 internal enum EventStop
@@ -66,7 +69,9 @@ internal sealed class ConntrackEventListener : IDisposable
             _socket.SetReceiveBufferSize(subscription.BufferBytes);
             ReceiveBufferBytes = _socket.ReceiveBufferSize();
             _socket.KeepOverrunErrors();
-            if ((subscription.Types & ConntrackEventTypes.Destroy) != 0)
+            // Only for DESTROY alone: a failed NEW or UPDATE is not sent again (the kernel folds it into
+            // the connection's next event), so with those a drop count would no longer say what was lost.
+            if (subscription.Types == ConntrackEventTypes.Destroy)
             {
                 ReliableDestroy = _socket.TryReportDeliveryFailures();
             }
@@ -94,7 +99,10 @@ internal sealed class ConntrackEventListener : IDisposable
     /// <summary>The receive buffer the kernel granted, in bytes.</summary>
     public int ReceiveBufferBytes { get; }
 
-    /// <summary>Whether failed DESTROY deliveries are redelivered by the kernel (NETLINK_BROADCAST_ERROR took).</summary>
+    /// <summary>
+    /// Whether failed deliveries are sent again by the kernel: NETLINK_BROADCAST_ERROR, set when only
+    /// DESTROY events are asked for. Drops are then failed attempts, not lost events.
+    /// </summary>
     public bool ReliableDestroy { get; }
 
     /// <summary>Length of the socket filter the kernel runs; 0 when there is none.</summary>
@@ -103,8 +111,8 @@ internal sealed class ConntrackEventListener : IDisposable
     /// <summary>Events that reached user space (after the socket filter, before the user-space filter).</summary>
     public long Received { get; private set; }
 
-    /// <summary>Events the kernel dropped for this listener, as counted when last checked.</summary>
-    public ulong Lost => _dropsReported;
+    /// <summary>Events the kernel dropped for this listener (deliveries, when <see cref="ReliableDestroy"/>), as last counted.</summary>
+    public ulong Dropped => _dropsReported;
 
     /// <summary>
     /// Hands every event to <paramref name="sink"/> until it has enough, <paramref name="timeout"/>
@@ -226,7 +234,7 @@ internal sealed class ConntrackEventListener : IDisposable
             return true;
         }
 
-        return sink.Overrun(Math.Max(lost, 1), since);
+        return sink.Overrun(Math.Max(lost, 1), since, ReliableDestroy);
     }
 
     /// <summary>On the way out, drops not yet reported are reported too: nothing goes unsaid.</summary>
