@@ -200,6 +200,31 @@ public sealed partial class EventsAgainstConntrackTests(EventsAgainstConntrackTe
         }
     }
 
+    /// <summary>conntrack -E's "progname=": the program holding the netlink port, found through the lab's /proc/net/netlink.</summary>
+    [Fact]
+    public void PortOwners_ARunningProgramsPort_IsNamedAfterIt()
+    {
+        var start = new ProcessStartInfo("ip", ["netns", "exec", _lab.Name, "python3", "-c",
+            "import socket, time; s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 12); s.bind((0, 0)); "
+            + "print(s.getsockname()[0], flush=True); time.sleep(30)"])
+        {
+            RedirectStandardOutput = true,
+        };
+        using Process holder = Process.Start(start)!;
+        try
+        {
+            uint port = uint.Parse(holder.StandardOutput.ReadLine()!, CultureInfo.InvariantCulture);
+            using var owners = new Pyctd.Conntrack.NetlinkPortOwners(_lab.Name);
+            Assert.StartsWith("python3", owners.NameOf(port), StringComparison.Ordinal);
+            Assert.Null(owners.NameOf(port + 1_000_000));
+        }
+        finally
+        {
+            holder.Kill();
+            holder.WaitForExit();
+        }
+    }
+
     /// <summary>
     /// NEW, UPDATE (mark) and DESTROY of a TCP entry; NEW and DESTROY of an IPv6 UDP one; the kernel's
     /// own NEW and UPDATE of a ping, and its DESTROY. Everything is deleted again, so a test can run it twice.

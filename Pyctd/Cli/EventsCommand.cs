@@ -88,9 +88,10 @@ internal static class EventsCommand
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var output = new OutputBuffer(destination);
+        using NetlinkPortOwners? owners = request.Output.Format == OutputFormat.Conntrack ? new NetlinkPortOwners(netns) : null;
         IEventWriter writer = request.Output.Format switch
         {
-            OutputFormat.Conntrack => new ConntrackEventWriter(output, request.Output.TimePrefix),
+            OutputFormat.Conntrack => new ConntrackEventWriter(output, request.Output.TimePrefix, owners!),
             OutputFormat.Json => new JsonEventWriter(output, lines: false),
             OutputFormat.Jsonl => new JsonEventWriter(output, lines: true),
             _ => new TableEventWriter(output),

@@ -7,26 +7,26 @@ namespace Pyctd.Output;
 /// `pyctd events -o conntrack`: the lines of `conntrack -E`, which prints the `-L` line behind the
 /// event type right-aligned in nine columns ("%9s ": "    [NEW] ", " [UPDATE] ", "[DESTROY] "), with
 /// `-o timestamp` a "[seconds.microseconds]" and a tab before it ("[%-.8ld.%-.6ld]\t"), and
-/// " [USERSPACE] portid=N" after it when a program's request caused the event. conntrack then looks
-/// the program's name up in /proc and adds " progname=NAME" when the program still runs; pyctd does
-/// not (the lookup scans every process, and its answer depends on a race).
+/// " [USERSPACE] portid=N" after it when a program's request caused the event, and " progname=NAME"
+/// when that program was found still running (<see cref="Conntrack.NetlinkPortOwners"/>).
 /// </summary>
 internal static partial class ConntrackLineFormatter
 {
-    // "[" + 19 digits + "." + 6 digits + "]\t", "[DESTROY] ", " [USERSPACE] portid=" + 10 digits.
-    private const int MaxEventExtraLength = 28 + 10 + 30;
+    // "[" + 19 digits + "." + 6 digits + "]\t", "[DESTROY] ", " [USERSPACE] portid=" + 10 digits, " progname=".
+    private const int MaxEventExtraLength = 28 + 10 + 30 + 10;
 
-    public static void WriteEvent(OutputBuffer output, in ConntrackEvent conntrackEvent, in ConntrackRecord record, bool timePrefix, long nowSeconds)
+    public static void WriteEvent(OutputBuffer output, in ConntrackEvent conntrackEvent, in ConntrackRecord record, bool timePrefix, long nowSeconds, string? programName = null)
     {
-        Span<byte> line = output.Reserve(MaxLineLength + MaxEventExtraLength);
-        int length = FormatEvent(conntrackEvent, record, timePrefix, nowSeconds, line);
+        int nameLength = programName is null ? 0 : System.Text.Encoding.UTF8.GetMaxByteCount(programName.Length);
+        Span<byte> line = output.Reserve(MaxLineLength + MaxEventExtraLength + nameLength);
+        int length = FormatEvent(conntrackEvent, record, timePrefix, nowSeconds, line, programName);
         output.Advance(length);
         output.Write((byte)'\n');
         output.EndEntry();
     }
 
     /// <summary>Formats the event's line (no newline) into <paramref name="line"/>; returns its length.</summary>
-    public static int FormatEvent(in ConntrackEvent conntrackEvent, in ConntrackRecord record, bool timePrefix, long nowSeconds, Span<byte> line)
+    public static int FormatEvent(in ConntrackEvent conntrackEvent, in ConntrackRecord record, bool timePrefix, long nowSeconds, Span<byte> line, string? programName = null)
     {
         int length = 0;
         if (timePrefix)
@@ -49,6 +49,12 @@ internal static partial class ConntrackLineFormatter
             length += " [USERSPACE] portid="u8.Length;
             Utf8Formatter.TryFormat(conntrackEvent.PortId, line[length..], out int written);
             length += written;
+            if (programName is not null)
+            {
+                " progname="u8.CopyTo(line[length..]);
+                length += " progname="u8.Length;
+                length += System.Text.Encoding.UTF8.GetBytes(programName, line[length..]);
+            }
         }
 
         return length;

@@ -12,15 +12,19 @@ internal interface IEventWriter
     void End();
 }
 
-/// <summary>`-o conntrack`: the lines of `conntrack -E`, with `timestamp` those of `conntrack -E -o timestamp`.</summary>
-internal sealed class ConntrackEventWriter(OutputBuffer output, bool timePrefix) : IEventWriter
+/// <summary>
+/// `-o conntrack`: the lines of `conntrack -E`, with `timestamp` those of `conntrack -E -o timestamp`;
+/// <paramref name="owners"/> names the programs whose requests caused events.
+/// </summary>
+internal sealed class ConntrackEventWriter(OutputBuffer output, bool timePrefix, NetlinkPortOwners owners) : IEventWriter
 {
     public void Begin()
     {
     }
 
     public void Write(in ConntrackEvent conntrackEvent, in ConntrackRecord record) =>
-        ConntrackLineFormatter.WriteEvent(output, conntrackEvent, record, timePrefix, Interop.WallClock.UnixSeconds());
+        ConntrackLineFormatter.WriteEvent(output, conntrackEvent, record, timePrefix, Interop.WallClock.UnixSeconds(),
+            conntrackEvent.PortId == 0 ? null : owners.NameOf(conntrackEvent.PortId));
 
     public void End()
     {
