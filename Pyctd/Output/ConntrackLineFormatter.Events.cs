@@ -8,7 +8,7 @@ namespace Pyctd.Output;
 /// event type right-aligned in nine columns ("%9s ": "    [NEW] ", " [UPDATE] ", "[DESTROY] "), with
 /// `-o timestamp` a "[seconds.microseconds]" and a tab before it ("[%-.8ld.%-.6ld]\t"), and
 /// " [USERSPACE] portid=N" after it when a program's request caused the event, and " progname=NAME"
-/// when that program was found still running (<see cref="Conntrack.NetlinkPortOwners"/>).
+/// when that program was found still running (<see cref="NetlinkPortOwners"/>).
 /// </summary>
 internal static partial class ConntrackLineFormatter
 {

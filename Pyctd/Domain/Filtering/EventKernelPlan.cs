@@ -37,44 +37,30 @@ internal static class EventKernelPlan
         return keys;
     }
 
+    /// <summary>The catalog's fields the socket filter can read, and where it finds each.</summary>
+    private static readonly (ConntrackField Field, EventFilterField Kernel)[] s_fields =
+    [
+        (FieldCatalog.Family, EventFilterField.Family),
+        (FieldCatalog.Protocol, EventFilterField.Protocol),
+        (FieldCatalog.OrigPortSrc, EventFilterField.OrigSourcePort),
+        (FieldCatalog.OrigPortDst, EventFilterField.OrigDestinationPort),
+        (FieldCatalog.OrigSrc, EventFilterField.OrigSourceIPv4),
+        (FieldCatalog.OrigDst, EventFilterField.OrigDestinationIPv4),
+        (FieldCatalog.ReplSrc, EventFilterField.ReplySourceIPv4),
+        (FieldCatalog.ReplDst, EventFilterField.ReplyDestinationIPv4),
+    ];
+
     private static EventFilterField? FieldOf(ConntrackField field)
     {
-        if (field == FieldCatalog.Family)
+        foreach (var (catalogField, kernel) in s_fields)
         {
-            return EventFilterField.Family;
+            if (catalogField == field)
+            {
+                return kernel;
+            }
         }
 
-        if (field == FieldCatalog.Protocol)
-        {
-            return EventFilterField.Protocol;
-        }
-
-        if (field == FieldCatalog.OrigPortSrc)
-        {
-            return EventFilterField.OrigSourcePort;
-        }
-
-        if (field == FieldCatalog.OrigPortDst)
-        {
-            return EventFilterField.OrigDestinationPort;
-        }
-
-        if (field == FieldCatalog.OrigSrc)
-        {
-            return EventFilterField.OrigSourceIPv4;
-        }
-
-        if (field == FieldCatalog.OrigDst)
-        {
-            return EventFilterField.OrigDestinationIPv4;
-        }
-
-        if (field == FieldCatalog.ReplSrc)
-        {
-            return EventFilterField.ReplySourceIPv4;
-        }
-
-        return field == FieldCatalog.ReplDst ? EventFilterField.ReplyDestinationIPv4 : null;
+        return null;
     }
 
     /// <summary>
