@@ -13,9 +13,6 @@ namespace Pyctd.Tests.Live;
 /// </summary>
 public sealed partial class EventsAgainstConntrackTests(EventsAgainstConntrackTests.Lab lab) : IClassFixture<EventsAgainstConntrackTests.Lab>
 {
-    /// <summary>How long each listener runs: long enough for <see cref="MakeEvents"/> on a busy machine.</summary>
-    private const int ListenSeconds = 8;
-
     private readonly LabNamespace _lab = lab.Namespace;
 
     /// <summary>The (type, start of the line) of every event <see cref="MakeEvents"/> causes.</summary>
@@ -34,12 +31,12 @@ public sealed partial class EventsAgainstConntrackTests(EventsAgainstConntrackTe
     [Fact]
     public async Task Events_ConntrackFormat_EqualsConntrackELines()
     {
-        Task<ProcessResult> theirs = EventListeners.Conntrack(_lab, ListenSeconds, "-o", "timestamp");
-        Task<ProcessResult> ours = EventListeners.Pyctd(_lab, "-o", "conntrack,timestamp", "--timeout", $"{ListenSeconds}");
+        using EventListeners.Listener theirs = EventListeners.StartConntrack(_lab, "-o", "timestamp");
+        using EventListeners.Listener ours = EventListeners.StartPyctd(_lab, "-o", "conntrack,timestamp");
         EventListeners.WaitUntilListening(_lab, 2);
         MakeEvents();
 
-        ProcessResult conntrack = await theirs, pyctd = await ours;
+        ProcessResult conntrack = await theirs.Stop(), pyctd = await ours.Stop();
         Assert.True(pyctd.ExitCode == 0, pyctd.Stderr);
         Assert.True(conntrack.ExitCode == 0, conntrack.Stderr);
         Assert.Equal(EventListeners.NormalizeAll(conntrack.Lines), EventListeners.NormalizeAll(pyctd.Lines));
@@ -74,16 +71,26 @@ public sealed partial class EventsAgainstConntrackTests(EventsAgainstConntrackTe
     {
         var runs = s_filters.Select(filter => (
             Filter: filter,
-            Theirs: EventListeners.Conntrack(_lab, ListenSeconds, filter),
-            Ours: EventListeners.Pyctd(_lab, ["-o", "conntrack", "--timeout", $"{ListenSeconds}", .. filter]))).ToArray();
-        EventListeners.WaitUntilListening(_lab, runs.Length * 2);
-        MakeEvents();
-
-        foreach (var (filter, theirs, ours) in runs)
+            Theirs: EventListeners.StartConntrack(_lab, filter),
+            Ours: EventListeners.StartPyctd(_lab, ["-o", "conntrack", .. filter]))).ToArray();
+        try
         {
-            string[] expected = EventListeners.NormalizeAll((await theirs).Lines), actual = EventListeners.NormalizeAll((await ours).Lines);
-            Assert.True(expected.Length > 0, $"conntrack -E {string.Join(' ', filter)} saw nothing: the case proves nothing");
-            Assert.True(expected.SequenceEqual(actual), $"{string.Join(' ', filter)}:\nconntrack -E:\n{string.Join('\n', expected)}\npyctd:\n{string.Join('\n', actual)}");
+            EventListeners.WaitUntilListening(_lab, runs.Length * 2);
+            MakeEvents();
+            foreach (var (filter, theirs, ours) in runs)
+            {
+                string[] expected = EventListeners.NormalizeAll((await theirs.Stop()).Lines), actual = EventListeners.NormalizeAll((await ours.Stop()).Lines);
+                Assert.True(expected.Length > 0, $"conntrack -E {string.Join(' ', filter)} saw nothing: the case proves nothing");
+                Assert.True(expected.SequenceEqual(actual), $"{string.Join(' ', filter)}:\nconntrack -E:\n{string.Join('\n', expected)}\npyctd:\n{string.Join('\n', actual)}");
+            }
+        }
+        finally
+        {
+            foreach (var (_, theirs, ours) in runs)
+            {
+                theirs.Dispose();
+                ours.Dispose();
+            }
         }
     }
 
@@ -94,12 +101,12 @@ public sealed partial class EventsAgainstConntrackTests(EventsAgainstConntrackTe
     [Fact]
     public async Task Events_KernelFilter_DropsWhatItDecidesAndPassesTheRest()
     {
-        Task<ProcessResult> udp = EventListeners.Pyctd(_lab, "-p", "udp", "-f", "ipv4", "-v", "--timeout", $"{ListenSeconds}");
-        Task<ProcessResult> prefix = EventListeners.Pyctd(_lab, "-s", "127.0.0.0/8", "-p", "udp", "-v", "--timeout", $"{ListenSeconds}");
+        using EventListeners.Listener udp = EventListeners.StartPyctd(_lab, "-p", "udp", "-f", "ipv4", "-v");
+        using EventListeners.Listener prefix = EventListeners.StartPyctd(_lab, "-s", "127.0.0.0/8", "-p", "udp", "-v");
         EventListeners.WaitUntilListening(_lab, 2);
         MakeEvents(); // TCP, IPv6 UDP and ICMP events: none is an IPv4 UDP one
 
-        ProcessResult udpOnly = await udp, prefixOnly = await prefix;
+        ProcessResult udpOnly = await udp.Stop(), prefixOnly = await prefix.Stop();
         Assert.Matches("kernel filter: [0-9]+ BPF instructions", udpOnly.Stderr);
         Assert.Contains("pyctd: 0 events received, 0 shown", udpOnly.Stderr, StringComparison.Ordinal);
         Assert.Contains("pyctd: 2 events received, 0 shown", prefixOnly.Stderr, StringComparison.Ordinal); // NEW and DESTROY of the IPv6 UDP entry

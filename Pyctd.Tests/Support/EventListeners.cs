@@ -4,16 +4,66 @@ using System.Text.RegularExpressions;
 namespace Pyctd.Tests.Support;
 
 /// <summary>
-/// Runs `pyctd events` and `conntrack -E` side by side in a lab: both in the background, each ending
-/// by itself (pyctd's --timeout, conntrack under timeout(1) with SIGINT, which it ends on cleanly).
+/// Runs `pyctd events` and `conntrack -E` side by side in a lab, in the background: either until
+/// it ends by itself (pyctd's --count or --timeout), or until <see cref="Listener.Stop"/> sends it
+/// SIGINT, which both end on cleanly, once the events of a test have been made and read.
 /// </summary>
 internal static partial class EventListeners
 {
     public static Task<ProcessResult> Pyctd(LabNamespace lab, params string[] arguments) =>
         Task.Run(() => PyctdProcess.Run(["--netns", lab.Name, "events", .. arguments]));
 
-    public static Task<ProcessResult> Conntrack(LabNamespace lab, int seconds, params string[] arguments) =>
-        Task.Run(() => lab.Exec(["timeout", "--preserve-status", "-s", "INT", seconds.ToString(CultureInfo.InvariantCulture), "conntrack", "-E", .. arguments]));
+    public static Listener StartPyctd(LabNamespace lab, params string[] arguments) =>
+        new(Repository.PyctdBinary, ["--netns", lab.Name, "events", .. arguments]);
+
+    /// <summary>`ip netns exec` execs conntrack, so the process started is conntrack itself.</summary>
+    public static Listener StartConntrack(LabNamespace lab, params string[] arguments) =>
+        new("ip", ["netns", "exec", lab.Name, "conntrack", "-E", .. arguments]);
+
+    /// <summary>One listener this test started; <see cref="Stop"/> signals only that process, by its id.</summary>
+    public sealed class Listener : IDisposable
+    {
+        private readonly System.Diagnostics.Process _process;
+        private readonly Task<string> _stdout;
+        private readonly Task<string> _stderr;
+
+        public Listener(string file, string[] arguments)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo(file, arguments)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            _process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException($"cannot start {file}");
+            _stdout = _process.StandardOutput.ReadToEndAsync();
+            _stderr = _process.StandardError.ReadToEndAsync();
+        }
+
+        /// <summary>Lets what is in flight arrive, then SIGINT, and what the listener printed.</summary>
+        public async Task<ProcessResult> Stop()
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            if (!_process.HasExited)
+            {
+                ProcessRunner.Run("kill", "-INT", _process.Id.ToString(CultureInfo.InvariantCulture));
+            }
+
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            return new ProcessResult(_process.ExitCode, await _stdout, await _stderr);
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                _process.WaitForExit();
+            }
+
+            _process.Dispose();
+        }
+    }
 
     /// <summary>
     /// Waits until <paramref name="count"/> NETLINK_NETFILTER sockets of the lab have joined a

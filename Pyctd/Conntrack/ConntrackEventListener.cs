@@ -57,8 +57,10 @@ internal sealed class ConntrackEventListener : IDisposable
     private readonly NetlinkSocket _socket;
     private readonly System.Buffers.IMemoryOwner<byte> _buffer;
     private readonly int[] _lengths = new int[Slots];
-    private readonly long _startedUnixNanoseconds = WallClock.UnixNanoseconds();
     private ulong _dropsReported;
+
+    /// <summary>When the drops not yet reported may have begun: the start, then the last report.</summary>
+    private long _unreportedSince = WallClock.UnixNanoseconds();
 
     public ConntrackEventListener(string? netns, EventSubscription subscription)
     {
@@ -229,6 +231,7 @@ internal sealed class ConntrackEventListener : IDisposable
         ulong drops = _socket.DroppedMessages();
         ulong lost = drops > _dropsReported ? drops - _dropsReported : 0;
         _dropsReported = Math.Max(drops, _dropsReported);
+        _unreportedSince = WallClock.UnixNanoseconds();
         if (lost == 0 && !overrunSeen)
         {
             return true;
@@ -241,7 +244,7 @@ internal sealed class ConntrackEventListener : IDisposable
     private EventStop Finish(IEventSink sink, EventStop stop)
     {
         sink.Flush();
-        ReportDrops(sink, _startedUnixNanoseconds, overrunSeen: false);
+        ReportDrops(sink, _unreportedSince, overrunSeen: false);
         return stop;
     }
 
