@@ -49,6 +49,9 @@ internal sealed class ConntrackEventListener : IDisposable
     /// <summary>Datagrams per recvmmsg: enough to make a burst cost few calls, few enough to keep output flowing.</summary>
     public const int Slots = 64;
 
+    /// <summary>How long an event may wait in the output buffer for others to share its write.</summary>
+    public static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(5);
+
     /// <summary>Overruns after the first are added up and reported at most this often.</summary>
     public static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(1);
 
@@ -119,60 +122,60 @@ internal sealed class ConntrackEventListener : IDisposable
     /// <summary>
     /// Hands every event to <paramref name="sink"/> until it has enough, <paramref name="timeout"/>
     /// passes, <paramref name="wakeup"/> is signalled, or <paramref name="watchedFd"/>'s reader leaves.
-    /// The first overrun is reported as soon as the queue behind it is read; later ones at most once
-    /// per <see cref="ReportInterval"/>, added up, so that a flood makes a line a second, not thousands.
+    /// Output is flushed <see cref="FlushDelay"/> after the first event not yet written, so that a
+    /// stream of events makes one write per few milliseconds rather than one per wakeup. The first
+    /// overrun is reported as soon as the queue behind it is read; later ones at most once per
+    /// <see cref="ReportInterval"/>, added up, so that a flood makes a line a second, not thousands.
     /// </summary>
     public EventStop Run(IEventSink sink, EventWakeup wakeup, int watchedFd, TimeSpan? timeout)
     {
         var clock = Stopwatch.StartNew();
         long overrunSince = 0;
         TimeSpan nextReport = TimeSpan.Zero;
+        TimeSpan? flushAt = null;
         while (true)
         {
-            TimeSpan? wait = timeout is TimeSpan limit ? limit - clock.Elapsed : null;
-            if (wait <= TimeSpan.Zero)
+            TimeSpan now = clock.Elapsed;
+            if (now >= timeout)
             {
                 return Finish(sink, EventStop.TimedOut);
             }
 
-            if (overrunSince != 0)
+            TimeSpan? deadline = Earliest(Earliest(timeout, flushAt), overrunSince != 0 ? nextReport : null);
+            int waitMilliseconds = deadline is TimeSpan due ? (int)Math.Clamp(Math.Ceiling((due - now).TotalMilliseconds), 0, int.MaxValue) : -1;
+            switch (_socket.Wait(wakeup, watchedFd, waitMilliseconds))
             {
-                TimeSpan untilReport = nextReport - clock.Elapsed;
-                wait = wait is TimeSpan left && left < untilReport ? left : untilReport;
-            }
-
-            SocketWait ready = _socket.Wait(wakeup, watchedFd, wait is TimeSpan w ? (int)Math.Clamp(Math.Ceiling(w.TotalMilliseconds), 0, int.MaxValue) : -1);
-            if (ready == SocketWait.Woken)
-            {
-                return Finish(sink, EventStop.Woken);
-            }
-
-            if (ready == SocketWait.OutputClosed)
-            {
-                return EventStop.OutputClosed;
-            }
-
-            if (ready == SocketWait.Readable)
-            {
-                // Drain what is queued, then write it out in one go.
-                int received;
-                bool overrun;
-                do
-                {
-                    received = _socket.ReceiveQueued(_buffer.Memory.Span, SlotSize, _lengths, out overrun);
-                    if (overrun && overrunSince == 0)
+                case SocketWait.Woken:
+                    return Finish(sink, EventStop.Woken);
+                case SocketWait.OutputClosed:
+                    return EventStop.OutputClosed;
+                case SocketWait.Readable:
+                    int received;
+                    bool overrun;
+                    do
                     {
-                        overrunSince = WallClock.UnixNanoseconds();
-                    }
+                        received = _socket.ReceiveQueued(_buffer.Memory.Span, SlotSize, _lengths, out overrun);
+                        if (overrun && overrunSince == 0)
+                        {
+                            overrunSince = WallClock.UnixNanoseconds();
+                        }
 
-                    if (!Dispatch(sink, received))
-                    {
-                        return Finish(sink, EventStop.SinkDone);
-                    }
-                }
-                while (received == Slots || overrun); // ENOBUFS comes alone; what is queued behind it is still to be read
+                        if (!Dispatch(sink, received))
+                        {
+                            return Finish(sink, EventStop.SinkDone);
+                        }
 
+                        flushAt ??= received > 0 ? clock.Elapsed + FlushDelay : null;
+                    }
+                    while (received == Slots || overrun); // ENOBUFS comes alone; what is queued behind it is still to be read
+
+                    break;
+            }
+
+            if (clock.Elapsed >= flushAt)
+            {
                 sink.Flush();
+                flushAt = null;
             }
 
             // Report once the queue is read: the kernel has counted every drop of the overrun by then.
@@ -188,6 +191,9 @@ internal sealed class ConntrackEventListener : IDisposable
             }
         }
     }
+
+    private static TimeSpan? Earliest(TimeSpan? first, TimeSpan? second) =>
+        first is TimeSpan a && second is TimeSpan b ? (a < b ? a : b) : first ?? second;
 
     /// <summary>Parses the received datagrams in place and passes each event on; false once the sink is done.</summary>
     private bool Dispatch(IEventSink sink, int received)
