@@ -174,6 +174,29 @@ public sealed partial class EventsAgainstConntrackTests(EventsAgainstConntrackTe
         Assert.Matches(@"^pyctd: event buffer overrun: \d+ events lost since \S+ \(--strict: stopping\)$", result.Stderr.Split('\n')[0]);
     }
 
+    /// <summary>
+    /// With DESTROY events alone pyctd sets NETLINK_BROADCAST_ERROR: a DESTROY that does not fit is
+    /// sent again by the kernel, so even a 1K buffer loses none. A lab of its own, so that the flush
+    /// ends only its entries.
+    /// </summary>
+    [Fact]
+    public async Task Events_DestroyOnlyWithOverruns_LosesNone()
+    {
+        const int flows = 200;
+        using var own = new LabNamespace();
+        Task<ProcessResult> ours = EventListeners.Pyctd(own, "-e", "DESTROY", "-b", "1K", "-o", "conntrack", "--count", $"{flows}", "--timeout", "90");
+        EventListeners.WaitUntilListening(own, 1);
+        ProcessRunner.Check(Repository.Script("ct-lab"), "flood", own.Name, $"{flows}");
+        own.Conntrack("-F");
+
+        ProcessResult result = await ours;
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal(flows, result.Lines.Length);
+        Assert.All(result.Lines, static line => Assert.StartsWith("[DESTROY] ", line, StringComparison.Ordinal));
+        Assert.Contains("deliveries failed since", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("the kernel sends those DESTROY events again", result.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Events_SigtermAndClosedPipe_EndWithStatusZero()
     {
