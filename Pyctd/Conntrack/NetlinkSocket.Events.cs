@@ -98,7 +98,8 @@ internal sealed unsafe partial class NetlinkSocket
                     return SocketWait.Woken;
                 }
 
-                if (watchedFd >= 0 && (fds[2].ReturnedEvents & (Libc.POLLERR | Libc.POLLHUP)) != 0)
+                // POLLNVAL: there is no stdout at all (`>&-`); nothing will ever be written.
+                if (watchedFd >= 0 && (fds[2].ReturnedEvents & (Libc.POLLERR | Libc.POLLHUP | Libc.POLLNVAL)) != 0)
                 {
                     return SocketWait.OutputClosed;
                 }

@@ -25,6 +25,7 @@ internal static partial class Interop
         internal const short POLLIN = 0x1;
         internal const short POLLERR = 0x8;
         internal const short POLLHUP = 0x10;
+        internal const short POLLNVAL = 0x20;
 
         internal const int EFD_CLOEXEC = 0x80000;
         internal const int EFD_NONBLOCK = 0x800;
