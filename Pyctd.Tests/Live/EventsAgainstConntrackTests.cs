@@ -63,6 +63,8 @@ public sealed partial class EventsAgainstConntrackTests(EventsAgainstConntrackTe
         ["-d", "127.0.0.9"],
         ["-f", "ipv6"],
         ["-s", "::1"],
+        ["-m", "0"], // events without a mark attribute (the kernel's, a DESTROY of mark 0) match no mark
+        ["-m", "5"],
     ];
 
     /// <summary>All filters listen at once to one round of events, so the cases cost one round.</summary>
