@@ -79,7 +79,7 @@ internal static class EventsCommand
         if (verbose)
         {
             Console.Error.WriteLine(
-                $"pyctd: listening for {request.Types} events; receive buffer {listener.ReceiveBufferBytes} bytes; " +
+                $"pyctd: listening for {TypesText(request.Types)} events; receive buffer {listener.ReceiveBufferBytes} bytes; " +
                 $"kernel filter: {(listener.KernelFilterInstructions > 0 ? $"{listener.KernelFilterInstructions} BPF instructions" : "none")}; " +
                 $"DESTROY redelivery (NETLINK_BROADCAST_ERROR): {(listener.ReliableDestroy ? "on" : "off")}");
         }
@@ -120,6 +120,11 @@ internal static class EventsCommand
             wakeup.Signal();
         }
     }
+
+    /// <summary>"NEW,UPDATE,DESTROY", as -e takes them.</summary>
+    private static string TypesText(ConntrackEventTypes types) => string.Join(',',
+        new[] { (ConntrackEventTypes.New, "NEW"), (ConntrackEventTypes.Update, "UPDATE"), (ConntrackEventTypes.Destroy, "DESTROY") }
+            .Where(pair => (types & pair.Item1) != 0).Select(static pair => pair.Item2));
 
     /// <summary>--flows needs counters and timestamps in the DESTROY events, and any event needs events on.</summary>
     private static void CheckSysctls(EventsRequest request, string? netns)
