@@ -87,9 +87,9 @@ public sealed class CommandLineHygieneTests
     }
 
     [Theory]
-    [InlineData("unknown command 'frob' (commands: list, kill, mark, timeout, serve, passwd, stats, top)", "frob")]
+    [InlineData("unknown command 'frob' (commands: list, events, kill, mark, timeout, serve, passwd, stats, top)", "frob")]
     [InlineData("unknown command 'frob' for 'pyctd passwd' (commands: add, del, list)", "passwd", "frob")]
-    [InlineData("missing command (commands: list, kill, mark, timeout, serve, passwd, stats, top); see 'pyctd --help'")]
+    [InlineData("missing command (commands: list, events, kill, mark, timeout, serve, passwd, stats, top); see 'pyctd --help'")]
     [InlineData("unknown option '--frobnicate'; see 'pyctd list --help'", "list", "--frobnicate")]
     [InlineData("unexpected argument 'extra'; see 'pyctd list --help'", "list", "extra")]
     public void ParseError_IsOneLineNamingWhatToDo(string expected, params string[] arguments) =>

@@ -43,7 +43,7 @@ public sealed partial class ReadmeOneLinerTests(ReadmeOneLinerTests.Lab lab) : I
         Dictionary<uint, Entry> before = Entries();
         HashSet<uint> selected = change is null ? [] : Ids(_lab.Conntrack(["-L", "-o", "id", .. change.Filters]));
 
-        ProcessResult result = lab.Run(line);
+        ProcessResult result = line.StartsWith("pyctd events", StringComparison.Ordinal) ? RunWhileConnectionsComeAndGo(line) : lab.Run(line);
 
         Assert.True(result.ExitCode == 0, $"'{line}' exited {result.ExitCode}: {result.Stderr}");
         Assert.False(string.IsNullOrWhiteSpace(result.Stdout), $"'{line}' printed nothing");
@@ -77,6 +77,23 @@ public sealed partial class ReadmeOneLinerTests(ReadmeOneLinerTests.Lab lab) : I
                 Assert.True(after.TryGetValue(id, out Entry now) && Unchanged(old, now), $"'{line}' changed entry {id}, which it did not select: {old} -> {(after.ContainsKey(id) ? now : "gone")}");
             }
         }
+    }
+
+    /// <summary>
+    /// An events line has something to show only while connections start and end: the selected
+    /// entries are deleted and inserted again, round after round, until the line has had enough.
+    /// Entries made while pyctd listens end with a DESTROY event whatever nf_conntrack_events says.
+    /// </summary>
+    private ProcessResult RunWhileConnectionsComeAndGo(string line)
+    {
+        Task<ProcessResult> run = Task.Run(() => lab.Run(line));
+        var rounds = System.Diagnostics.Stopwatch.StartNew();
+        while (!run.Wait(TimeSpan.FromMilliseconds(300)) && rounds.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            PutBackTheSelectedEntries();
+        }
+
+        return run.Result;
     }
 
     private static void CheckChanged(ChangeCommand change, uint id, Entry old, Entry? now)

@@ -27,6 +27,7 @@ internal static class PyctdCli
         root.Options.Add(GlobalOptions.Netns);
         root.Options.Add(GlobalOptions.Verbose);
         root.Subcommands.Add(ListCommand.Create());
+        root.Subcommands.Add(EventsCommand.Create());
         root.Subcommands.Add(KillCommand.Create());
         root.Subcommands.Add(MarkCommand.Create());
         root.Subcommands.Add(TimeoutCommand.Create());

@@ -8,7 +8,7 @@ namespace Pyctd.Conntrack;
 /// A NETLINK_NETFILTER socket that pyctd owns (rather than libnetfilter_conntrack's nfct_handle), so
 /// a dump can be received into one reused buffer and parsed in place.
 /// </summary>
-internal sealed unsafe class NetlinkSocket : IDisposable
+internal sealed unsafe partial class NetlinkSocket : IDisposable
 {
     private readonly SafeNetlinkSocketHandle _handle;
 

@@ -9,4 +9,12 @@ internal static class WallClock
     /// `-o conntrack` must print the same delta-time as conntrack.
     /// </summary>
     public static long UnixSeconds() => Interop.Libc.Time(0);
+
+    /// <summary>CLOCK_REALTIME in nanoseconds, the clock conntrack -E's gettimeofday reads for its time prefix.</summary>
+    public static unsafe long UnixNanoseconds()
+    {
+        Interop.Libc.TimeSpec now;
+        _ = Interop.Libc.ClockGetTime(Interop.Libc.CLOCK_REALTIME, &now); // cannot fail for CLOCK_REALTIME with a valid pointer
+        return (now.Seconds * 1_000_000_000) + now.Nanoseconds;
+    }
 }

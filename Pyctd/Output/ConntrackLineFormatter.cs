@@ -9,7 +9,7 @@ namespace Pyctd.Output;
 /// libnetfilter_conntrack's default formatter (fields, order, spacing, flags). Not reproduced: a
 /// SELinux secctx= field and labels= (conntrack only prints those with a label map).
 /// </summary>
-internal static class ConntrackLineFormatter
+internal static partial class ConntrackLineFormatter
 {
     // Worst case of one line: ~120 bytes of fixed text, four addresses, twenty numbers.
     private const int MaxLineLength = 640;

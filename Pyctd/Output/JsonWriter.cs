@@ -26,15 +26,32 @@ internal sealed class JsonWriter(OutputBuffer output, bool lines) : IRecordWrite
 
     public void Write(in ConntrackRecord record)
     {
+        var json = BeginObject();
+        WriteObject(ref json, record);
+        EndObject(ref json);
+    }
+
+    /// <summary>An event of `pyctd events`: "event" and "time" first, then the fields of <see cref="Write(in ConntrackRecord)"/>.</summary>
+    public void Write(in ConntrackEvent conntrackEvent, in ConntrackRecord record)
+    {
+        var json = BeginObject();
+        EventFields.Write(ref json, conntrackEvent, record);
+        EndObject(ref json);
+    }
+
+    private JsonObjectWriter BeginObject()
+    {
         if (!lines)
         {
             output.Write(_first ? "\n"u8 : ",\n"u8);
         }
 
         _first = false;
-        Span<byte> destination = output.Reserve(MaxObjectLength);
-        var json = new JsonObjectWriter(destination);
-        WriteObject(ref json, record);
+        return new JsonObjectWriter(output.Reserve(MaxObjectLength));
+    }
+
+    private void EndObject(ref JsonObjectWriter json)
+    {
         output.Advance(json.Finish());
         if (lines)
         {
@@ -75,6 +92,17 @@ internal ref struct JsonObjectWriter(Span<byte> destination) : IFieldWriter
     {
         Name(name);
         Utf8Formatter.TryFormat(value, _destination[_length..], out int written);
+        _length += written;
+    }
+
+    /// <summary>A number of seconds with six decimals ("12.000345"), from microseconds, without floating point.</summary>
+    public void Seconds(scoped ReadOnlySpan<byte> name, ulong microseconds)
+    {
+        Name(name);
+        Utf8Formatter.TryFormat(microseconds / 1_000_000, _destination[_length..], out int written);
+        _length += written;
+        _destination[_length++] = (byte)'.';
+        Utf8Formatter.TryFormat(microseconds % 1_000_000, _destination[_length..], out written, new System.Buffers.StandardFormat('D', 6));
         _length += written;
     }
 

@@ -55,6 +55,10 @@ internal static class FieldCatalog
         Name = "mark", Description = "connection mark; VALUE/MASK compares mark AND MASK",
         Type = FieldType.Mark, Output = FieldOutput.Word32, Number = static (in r, in _) => r.Mark,
         ValueHelp = "a mark: VALUE or VALUE/MASK, each 0-4294967295 or 0x hex",
+
+        // A dump always carries CTA_MARK; an event only when the mark is set or changed, and one
+        // without it matches no mark filter, as in conntrack -E.
+        Presence = static (in r, in _) => r.Has(RecordFields.Mark),
     };
 
     public static readonly ConntrackField Zone = new()
