@@ -14,10 +14,10 @@ internal static class GroupWriting
     {
         key.WriteKey(ref writer, "key"u8, value);
         writer.Number("connections"u8, totals.Connections);
-        writer.Number("packets"u8, totals.Packets);
-        writer.Number("bytes"u8, totals.Bytes);
-        writer.Number("orig_rate"u8, totals.OriginalRate);
-        writer.Number("repl_rate"u8, totals.ReplyRate);
-        writer.Number("rate"u8, totals.Rate);
+        writer.Count("packets"u8, totals.Packets);
+        writer.Count("bytes"u8, totals.Bytes);
+        writer.Count("orig_rate"u8, totals.OriginalRate);
+        writer.Count("repl_rate"u8, totals.ReplyRate);
+        writer.Count("rate"u8, totals.Rate);
     }
 }
