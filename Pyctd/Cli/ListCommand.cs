@@ -75,7 +75,6 @@ internal static class ListCommand
               pyctd list -s 192.168.1.0/24 -o json | jq '.[].orig_dst'
               pyctd list -o conntrack                           # same lines as conntrack -L
             """);
-        command.Aliases.Add("ls");
         FilterOptions.AddTo(command);
         foreach (Option option in new Option[] { OutputOptions.Format, Sort, Reverse, Offset, Limit, Count, NoHeader })
         {
