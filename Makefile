@@ -3,7 +3,8 @@
 # packages it).
 DOTNET ?= dotnet
 CONFIG ?= Release
-SOURCES := $(shell find Pyctd -name '*.cs' -o -name '*.csproj') Directory.Build.props global.json
+# Not obj/ and bin/: a build for the other RID rewrites the generated .cs files there.
+SOURCES := $(shell find Pyctd \( -path Pyctd/obj -o -path Pyctd/bin \) -prune -o \( -name '*.cs' -o -name '*.csproj' \) -print) Directory.Build.props global.json
 
 # The one version number: <Version> in Directory.Build.props, which `pyctd --version` prints.
 # The tarball, the RPM (rpmbuild --define), the .deb and the man page check all take it from there.
