@@ -148,7 +148,11 @@ internal static class ListCommand
         CompiledFilter filter = request.Filter.Compile(ratesAvailable: false);
         if (request.CountOnly)
         {
-            int counted = Math.Max(0, FilteredDump.Run(dumper, filter, CountingSink.Instance) - request.Offset);
+            // Without filters the kernel's counter answers, as for conntrack -C: no dump at all.
+            int total = request.Filter.IsEmpty
+                ? (int)Math.Min(dumper.CountEntries(), int.MaxValue)
+                : FilteredDump.Run(dumper, filter, CountingSink.Instance);
+            int counted = Math.Max(0, total - request.Offset);
             if (request.Limit is int cap)
             {
                 counted = Math.Min(counted, cap);
