@@ -1,7 +1,10 @@
-# pyctd — build, test, benchmark, install and package. `make` publishes the Native AOT binary to out/pyctd.
+# pyctd — build, test, benchmark, install and package. `make` publishes the Native AOT binary to out/pyctd;
+# `make RID=linux-arm64` cross-compiles the arm64 one to out/linux-arm64/pyctd (and `make RID=linux-arm64 deb rpm`
+# packages it).
 DOTNET ?= dotnet
 CONFIG ?= Release
-SOURCES := $(shell find Pyctd -name '*.cs' -o -name '*.csproj') Directory.Build.props global.json
+# Not obj/ and bin/: a build for the other RID rewrites the generated .cs files there.
+SOURCES := $(shell find Pyctd \( -path Pyctd/obj -o -path Pyctd/bin \) -prune -o \( -name '*.cs' -o -name '*.csproj' \) -print) Directory.Build.props global.json
 SOURCES += $(shell find Pyctd/Serve/WebConsole/wwwroot -type f)
 
 # The one version number: <Version> in Directory.Build.props, which `pyctd --version` prints.
@@ -24,21 +27,36 @@ PAMDIR := /etc/pam.d
 PAM_FLAVOUR ?= $(if $(wildcard /etc/pam.d/common-auth),debian,redhat)
 
 DIST_TARBALL := dist/pyctd-$(VERSION).tar.gz
-# The binary is linux-x64 (RuntimeIdentifier in Pyctd/Pyctd.csproj), whatever machine builds it.
+# The target: linux-x64 (the default, whatever machine builds it) at out/pyctd, where every script
+# and test looks, or linux-arm64 at out/linux-arm64/pyctd, cross-compiled on an x64 machine by
+# clang --target=aarch64-linux-gnu and lld against Debian's aarch64 cross libc
+# (scripts/install-deps --cross); the ILCompiler and runtime packs for arm64 come from NuGet.
+RID ?= linux-x64
+ifeq ($(RID),linux-x64)
+BIN := out/pyctd
 DEB_ARCH := amd64
+RPM_ARCH := x86_64
+else ifeq ($(RID),linux-arm64)
+BIN := out/linux-arm64/pyctd
+DEB_ARCH := arm64
+RPM_ARCH := aarch64
+PUBLISH_FLAGS := -p:LinkerFlavor=lld -p:ObjCopyName=aarch64-linux-gnu-objcopy
+else
+$(error RID=$(RID): pyctd builds for linux-x64 or linux-arm64)
+endif
 DEB_FILE := dist/pyctd_$(VERSION)_$(DEB_ARCH).deb
 DEB_WORK := dist/deb-build
 DEB_ROOT := $(DEB_WORK)/debian/pyctd
 RPM_TOPDIR := $(CURDIR)/dist/rpmbuild
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
 
-.PHONY: all run deps test lint format bench clean install uninstall dist rpm deb version check-version
+.PHONY: all run deps test test-arm64 lint format bench bench-footprint clean install uninstall dist rpm deb version check-version
 
-all: out/pyctd
+all: $(BIN)
 
-out/pyctd: $(SOURCES)
-	$(DOTNET) publish Pyctd -c $(CONFIG) -o out --nologo
-	@rm -f out/pyctd.dbg
+$(BIN): $(SOURCES)
+	$(DOTNET) publish Pyctd -c $(CONFIG) -r $(RID) -o $(dir $(BIN)) --nologo $(PUBLISH_FLAGS)
+	@rm -f $(BIN).dbg
 
 # The README's first command: install what is missing, build, and run the main job (a demo on a lab namespace).
 run: deps all
@@ -50,6 +68,14 @@ deps:
 # Every test, unit and live-kernel (needs root), against the AOT binary.
 test: deps all
 	scripts/run-tests
+
+# The arm64 build's tests (CI runs them): offline ones under qemu-aarch64-static, then the live one
+# on Debian's arm64 kernel in qemu-system-aarch64 (scripts/arm64-user-test, scripts/arm64-vm-test).
+test-arm64:
+	scripts/install-deps --cross
+	$(MAKE) --no-print-directory RID=linux-arm64 all
+	scripts/arm64-user-test out/linux-arm64/pyctd
+	scripts/arm64-vm-test out/linux-arm64/pyctd
 
 # The house style (.editorconfig) and the analyzers (AnalysisLevel latest-recommended), product and
 # tests. lint fails on any finding: an analyzer or code-style error in the build, or a change
@@ -68,6 +94,11 @@ format:
 bench: deps all
 	scripts/bench-list
 
+# Binary size, peak RSS of --version and of list on 10 entries, list -c against conntrack -C,
+# idle serve (needs root; see docs/benchmarks.md).
+bench-footprint: deps all
+	scripts/bench-footprint
+
 version:
 	@echo $(VERSION)
 
@@ -83,10 +114,10 @@ check-version:
 # Binary, man page, systemd unit (ExecStart pointed at SBINDIR), sysusers.d entry, bash completion,
 # and /etc/pyctd/pyctd.conf unless one exists. Installing to the live system (no DESTDIR) also
 # creates the user pyctd and reloads systemd; neither enables nor starts the service.
-install: out/pyctd
+install: $(BIN)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
 		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(CONFDIR) $(DESTDIR)$(PAMDIR)
-	install -m 0755 out/pyctd $(DESTDIR)$(SBINDIR)/pyctd
+	install -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/pyctd
 	install -m 0644 man/pyctd.8 $(DESTDIR)$(MANDIR)/man8/pyctd.8
 	sed 's|/usr/sbin/pyctd|$(SBINDIR)/pyctd|' packaging/pyctd.service > $(DESTDIR)$(UNITDIR)/pyctd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/pyctd.service
@@ -147,28 +178,28 @@ dist: check-version
 		| gzip -9n > $(DIST_TARBALL)
 	@echo "dist: $(DIST_TARBALL)"
 
-# Binary RPM from the tarball and pyctd.spec, packaging the out/pyctd built here (see pyctd.spec).
-# Needs rpmbuild: Debian/Ubuntu `apt-get install rpm`, Fedora `dnf install rpm-build`. rpm's
+# Binary RPM from the tarball and pyctd.spec, packaging the $(BIN) built here (see pyctd.spec),
+# for $(RPM_ARCH) (--target). Needs rpmbuild: Debian/Ubuntu `apt-get install rpm`, Fedora `dnf install rpm-build`. rpm's
 # brp-compress (which gzips the man page) needs bash, not Debian's /bin/sh (dash).
-rpm: dist out/pyctd
+rpm: dist $(BIN)
 	@command -v rpmbuild >/dev/null || { echo "make rpm: needs rpmbuild (Debian/Ubuntu: apt-get install rpm)" >&2; exit 1; }
 	rm -rf $(RPM_TOPDIR)
 	mkdir -p $(RPM_TOPDIR)/SOURCES
 	cp $(DIST_TARBALL) $(RPM_TOPDIR)/SOURCES/
-	rpmbuild -bb --quiet --define "_topdir $(RPM_TOPDIR)" --define "version $(VERSION)" \
-		--define "prebuilt_binary $(CURDIR)/out/pyctd" --define "__brp_compress bash %{_rpmconfigdir}/brp-compress %{_prefix}" pyctd.spec
-	cp $(RPM_TOPDIR)/RPMS/*/pyctd-$(VERSION)-*.rpm dist/
+	rpmbuild -bb --quiet --target $(RPM_ARCH) --define "_topdir $(RPM_TOPDIR)" --define "version $(VERSION)" \
+		--define "prebuilt_binary $(CURDIR)/$(BIN)" --define "__brp_compress bash %{_rpmconfigdir}/brp-compress %{_prefix}" pyctd.spec
+	cp $(RPM_TOPDIR)/RPMS/$(RPM_ARCH)/pyctd-$(VERSION)-*.$(RPM_ARCH).rpm dist/
 	rm -rf $(RPM_TOPDIR)
-	@ls dist/pyctd-$(VERSION)-*.rpm
+	@ls dist/pyctd-$(VERSION)-*.$(RPM_ARCH).rpm
 
 # Debian package with dpkg-deb: `make install` into a staging tree laid out as debhelper does
 # (so dpkg-shlibdeps computes the libc6 dependency), maintainer scripts, conffiles, md5sums,
 # a DEP-5 copyright file and a changelog made from pyctd.spec's.
 # Needs dpkg-dev (dpkg-shlibdeps).
-deb: out/pyctd check-version
+deb: $(BIN) check-version
 	@command -v dpkg-shlibdeps >/dev/null || { echo "make deb: needs dpkg-shlibdeps (apt-get install dpkg-dev)" >&2; exit 1; }
 	rm -rf $(DEB_WORK)
-	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(DEB_ROOT) PREFIX=/usr PAM_FLAVOUR=debian \
+	$(MAKE) --no-print-directory install RID=$(RID) DESTDIR=$(CURDIR)/$(DEB_ROOT) PREFIX=/usr PAM_FLAVOUR=debian \
 		UNITDIR=/usr/lib/systemd/system SYSUSERSDIR=/usr/lib/sysusers.d \
 		BASHCOMPDIR=/usr/share/bash-completion/completions
 	gzip -9n $(DEB_ROOT)/usr/share/man/man8/pyctd.8
@@ -180,7 +211,13 @@ deb: out/pyctd check-version
 	install -m 0755 packaging/deb/postinst packaging/deb/prerm packaging/deb/postrm $(DEB_ROOT)/DEBIAN/
 	printf '%s\n' $(CONFDIR)/pyctd.conf $(PAMDIR)/pyctd > $(DEB_ROOT)/DEBIAN/conffiles
 	printf 'Source: pyctd\n\nPackage: pyctd\nArchitecture: any\n' > $(DEB_WORK)/debian/control
+ifeq ($(DEB_ARCH),$(shell dpkg --print-architecture 2>/dev/null))
 	cd $(DEB_WORK) && dpkg-shlibdeps -O debian/pyctd/usr/sbin/pyctd | sed -n 's/^shlibs:Depends=//p' > shlibs
+else
+	@# Cross-built: dpkg-shlibdeps would need the target's libc6 installed. The newest GLIBC_ symbol
+	@# version the binary needs is what it derives from libc6's symbols file (libm is in libc6 too).
+	readelf -V $(DEB_ROOT)/usr/sbin/pyctd | grep -o 'GLIBC_[0-9.]*' | sort -Vu | tail -n 1 | sed 's/GLIBC_\(.*\)/libc6 (>= \1)/' > $(DEB_WORK)/shlibs
+endif
 	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@ARCH@|$(DEB_ARCH)|' -e 's|@MAINTAINER@|$(MAINTAINER)|' \
 		-e "s|@SHLIBS@|$$(cat $(DEB_WORK)/shlibs)|" \
 		-e "s|@INSTALLED_SIZE@|$$(du -sk --exclude=DEBIAN $(DEB_ROOT) | cut -f1)|" \

@@ -82,6 +82,19 @@ public sealed class ListAgainstConntrackTests(SharedLab shared)
     }
 
     [Fact]
+    public void List_CountWithoutFilters_IsTheKernelsCounterAsConntrackCountsIt()
+    {
+        string expected = _lab.Conntrack("-C").Stdout.Trim();
+        ProcessResult count = PyctdProcess.Run("list", "--netns", _lab.Name, "-c");
+        ProcessResult paged = PyctdProcess.Run("list", "--netns", _lab.Name, "-c", "--offset", "5", "--limit", "3");
+        ProcessResult past = PyctdProcess.Run("list", "--netns", _lab.Name, "-c", "--offset", "1000000000");
+
+        Assert.Equal(expected, count.Stdout.Trim());
+        Assert.Equal("3", paged.Stdout.Trim());
+        Assert.Equal("0", past.Stdout.Trim());
+    }
+
+    [Fact]
     public void List_SortedTopTwenty_AreTheLargestByBytes()
     {
         ProcessResult all = PyctdProcess.Run("list", "--netns", _lab.Name, "-o", "jsonl");

@@ -75,7 +75,6 @@ internal static class ListCommand
               pyctd list -s 192.168.1.0/24 -o json | jq '.[].orig_dst'
               pyctd list -o conntrack                           # same lines as conntrack -L
             """);
-        command.Aliases.Add("ls");
         FilterOptions.AddTo(command);
         foreach (Option option in new Option[] { OutputOptions.Format, Sort, Reverse, Offset, Limit, Count, NoHeader })
         {
@@ -149,7 +148,11 @@ internal static class ListCommand
         CompiledFilter filter = request.Filter.Compile(ratesAvailable: false);
         if (request.CountOnly)
         {
-            int counted = Math.Max(0, FilteredDump.Run(dumper, filter, CountingSink.Instance) - request.Offset);
+            // Without filters the kernel's counter answers, as for conntrack -C: no dump at all.
+            int total = request.Filter.IsEmpty
+                ? (int)Math.Min(dumper.CountEntries(), int.MaxValue)
+                : FilteredDump.Run(dumper, filter, CountingSink.Instance);
+            int counted = Math.Max(0, total - request.Offset);
             if (request.Limit is int cap)
             {
                 counted = Math.Min(counted, cap);

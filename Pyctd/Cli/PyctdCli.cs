@@ -17,7 +17,25 @@ internal static class PyctdCli
           4  permission denied: needs CAP_NET_ADMIN (run as root)
         """;
 
-    public static RootCommand CreateRoot()
+    /// <summary>
+    /// Every subcommand, one line each: name, factory, aliases. Only the one the arguments name is
+    /// built (see <see cref="LazyCommand"/>); a new command is one more line here.
+    /// </summary>
+    private static readonly LazyCommand[] s_commands =
+    [
+        new("list", ListCommand.Create, "ls"),
+        new("events", EventsCommand.Create),
+        new("kill", KillCommand.Create),
+        new("mark", MarkCommand.Create),
+        new("timeout", TimeoutCommand.Create),
+        new("serve", ServeCommand.Create),
+        new("passwd", PasswdCommand.Create),
+        new("stats", StatsCommand.Create),
+        new("top", TopCommand.Create),
+    ];
+
+    /// <summary>The root for these arguments: the command they name is built, the others are stand-ins.</summary>
+    public static RootCommand CreateRoot(string[] args)
     {
         var root = new RootCommand($"""
             pyctd {Version} - inspect and change the Netfilter connection tracking table.
@@ -26,15 +44,15 @@ internal static class PyctdCli
             """);
         root.Options.Add(GlobalOptions.Netns);
         root.Options.Add(GlobalOptions.Verbose);
-        root.Subcommands.Add(ListCommand.Create());
-        root.Subcommands.Add(EventsCommand.Create());
-        root.Subcommands.Add(KillCommand.Create());
-        root.Subcommands.Add(MarkCommand.Create());
-        root.Subcommands.Add(TimeoutCommand.Create());
-        root.Subcommands.Add(ServeCommand.Create());
-        root.Subcommands.Add(PasswdCommand.Create());
-        root.Subcommands.Add(StatsCommand.Create());
-        root.Subcommands.Add(TopCommand.Create());
+        var named = LazyCommand.Named(s_commands, args);
+        // The root's help lists each command's summary, so it needs them all; `pyctd --version`,
+        // `pyctd frob` and a missing command need only their names.
+        bool rootHelp = named is null && root.Options.OfType<HelpOption>().Any(help => args.Any(arg => arg == help.Name || help.Aliases.Contains(arg)));
+        foreach (LazyCommand command in s_commands)
+        {
+            root.Subcommands.Add(command == named || rootHelp ? command.Build() : command.StandIn());
+        }
+
         ShowSummariesInCommandList(root);
         return root;
     }
@@ -96,7 +114,7 @@ internal static class PyctdCli
 
     public static int Run(string[] args)
     {
-        RootCommand root = CreateRoot();
+        RootCommand root = CreateRoot(args);
         ParseResult result = root.Parse(args);
         // `pyctd mark --help` must show help even though VALUE is missing.
         bool helpAsked = result.Action is HelpAction or SummaryHelpAction;

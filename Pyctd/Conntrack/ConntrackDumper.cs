@@ -42,6 +42,50 @@ internal sealed class ConntrackDumper : IDisposable
     }
 
     /// <summary>
+    /// The number of entries in the table: the kernel's own counter, read without a dump (as
+    /// `conntrack -C` reads it). A dump walks every bucket of the hash table, which all network
+    /// namespaces share, so counting by dumping costs as much as the host's whole table.
+    /// </summary>
+    public uint CountEntries()
+    {
+        uint sequence = ++_sequence;
+        Span<byte> request = stackalloc byte[ConntrackRequests.CountRequestLength];
+        _socket.Send(request[..ConntrackRequests.BuildCount(request, sequence)]);
+
+        Span<byte> answer = _receiveBuffer.Memory.Span[..ReceiveBufferSize];
+        while (true)
+        {
+            var reader = new NetlinkMessageReader(answer[.._socket.Receive(answer)]);
+            while (reader.TryRead(out NetlinkMessage message))
+            {
+                if (message.Sequence != sequence)
+                {
+                    continue; // a late answer to an earlier request
+                }
+
+                if (message.Type == Netlink.NLMSG_ERROR && message.Errno != 0)
+                {
+                    throw NativeErrors.FromErrno(message.Errno, "cannot count the conntrack table");
+                }
+
+                if (message.Type == Netlink.CtMessage(Netlink.IPCTNL_MSG_CT_GET_STATS) && message.Payload.Length >= Netlink.NfgenHeaderLength)
+                {
+                    var attributes = new NetlinkAttributeReader(message.Payload[Netlink.NfgenHeaderLength..]);
+                    while (attributes.TryRead(out ushort type, out ReadOnlySpan<byte> value))
+                    {
+                        if (type == Netlink.CTA_STATS_GLOBAL_ENTRIES && value.Length == sizeof(uint))
+                        {
+                            return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(value);
+                        }
+                    }
+
+                    throw new PyctdException(ExitCode.Failure, "the kernel's conntrack statistics carry no entry count");
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Sends one dump request and hands every IPCTNL_MSG_CT_NEW message of the answer to
     /// <paramref name="handler"/>, until the kernel's NLMSG_DONE. Errors the kernel reports are thrown.
     /// </summary>

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pyctd.Serve.Api;
@@ -47,7 +48,11 @@ internal static class ServeHost
         var endpoint = new XmlRpcEndpoint(service, settings, verbose);
         var metrics = new Metrics.MetricsEndpoint(settings, snapshots, sessions);
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // The empty builder: Kestrel and routing only, no configuration files or environment
+        // providers, so the binary carries less of ASP.NET Core (docs/decisions.md, footprint).
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
         builder.Logging.ClearProviders();
         if (verbose)
         {
