@@ -13,7 +13,8 @@ public sealed class ServeConsoleOptionTests : IDisposable
     {
         string path = Path.Combine(_directory, "pyctd.conf");
         File.WriteAllText(path, config);
-        var result = PyctdCli.CreateRoot().Parse(["serve", "--config", path, "--auth", "none", .. arguments]);
+        string[] args = ["serve", "--config", path, "--auth", "none", .. arguments];
+        var result = PyctdCli.CreateRoot(args).Parse(args);
         return ServeCommand.Build(result);
     }
 
