@@ -145,7 +145,7 @@ public sealed class ServerProcess : IDisposable
             {
                 using var probe = new TcpClient();
                 probe.Connect(IPAddress.Loopback, Port);
-                return;
+                break;
             }
             catch (SocketException)
             {
@@ -153,7 +153,19 @@ public sealed class ServerProcess : IDisposable
             }
         }
 
-        throw new TimeoutException("pyctd serve did not start listening");
+        // Its stderr arrives on another thread: wait for the last start-up line ("pyctd: auth ..."),
+        // so a test that reads the start-up lines finds them all.
+        while (deadline.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            if (LogLines().Any(static line => line.StartsWith("pyctd: auth ", StringComparison.Ordinal)))
+            {
+                return;
+            }
+
+            Thread.Sleep(20);
+        }
+
+        throw new TimeoutException($"pyctd serve did not start listening: {string.Join('\n', LogLines())}");
     }
 
     private static int FreePort()
