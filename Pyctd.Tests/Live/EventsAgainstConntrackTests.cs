@@ -48,7 +48,7 @@ public sealed partial class EventsAgainstConntrackTests(EventsAgainstConntrackTe
         {
             // The entries are made with a 120 s timeout; the kernel may report 119 when a second
             // ticks between the insert and the event (both tools print the same, checked above).
-            string escaped = System.Text.RegularExpressions.Regex.Escape(s_expected[i].Replace(" 120 ", " \u0001 ", StringComparison.Ordinal));
+            string escaped = Regex.Escape(s_expected[i].Replace(" 120 ", " \u0001 ", StringComparison.Ordinal));
             string pattern = "^" + escaped.Replace("\u0001", "1(19|20)", StringComparison.Ordinal);
             Assert.Matches(pattern, events[i]);
         }
