@@ -168,6 +168,17 @@ public sealed class GroupingTests
         Assert.Equal(["key", "connections", "packets", "bytes", "orig_rate", "repl_rate", "rate"], XmlRpc(byHost).Members.Select(static m => m.Key));
     }
 
+    [Fact]
+    public void WriteRow_XmlRpc_MarkKeyIsTheSigned32BitIntRowsWrite()
+    {
+        var byMark = new GroupAccumulator(GroupKey.Parse("mark"));
+        AddMarked(byMark, 0x80000001, 1, 0);
+
+        XmlRpcValue key = XmlRpc(byMark).Member("key")!;
+        Assert.Equal(XmlRpcKind.Integer, key.Kind);
+        Assert.Equal(unchecked((int)0x80000001), key.Integer);
+    }
+
     private static ConntrackRecord Counted(ConntrackRecord record, ulong originalBytes, ulong replyBytes, ulong packets)
     {
         record.Fields |= RecordFields.OrigCounters | RecordFields.ReplyCounters;

@@ -22,23 +22,35 @@ internal static class FieldWriting
         }
     }
 
+    /// <summary>A numeric field's <paramref name="value"/> under <paramref name="name"/>, in the kind its output declares (a group's key too).</summary>
+    public static void WriteNumber<TWriter>(ref TWriter writer, scoped ReadOnlySpan<byte> name, ConntrackField field, ulong value)
+        where TWriter : IFieldWriter, allows ref struct
+    {
+        switch (field.Output)
+        {
+            case FieldOutput.Word32:
+                writer.Word32(name, (uint)value);
+                break;
+            case FieldOutput.Count:
+                writer.Count(name, value);
+                break;
+            case FieldOutput.Id:
+                writer.Id(name, (uint)value);
+                break;
+            default:
+                writer.Number(name, value);
+                break;
+        }
+    }
+
     private static void Write<TWriter>(ref TWriter writer, ConntrackField field, in ConntrackRecord record, in Rates rates)
         where TWriter : IFieldWriter, allows ref struct
     {
         ReadOnlySpan<byte> name = field.Utf8Name;
         switch (field.Output)
         {
-            case FieldOutput.Number:
-                writer.Number(name, field.Number!(record, rates));
-                break;
-            case FieldOutput.Word32:
-                writer.Word32(name, (uint)field.Number!(record, rates));
-                break;
-            case FieldOutput.Count:
-                writer.Count(name, field.Number!(record, rates));
-                break;
-            case FieldOutput.Id:
-                writer.Id(name, (uint)field.Number!(record, rates));
+            case FieldOutput.Number or FieldOutput.Word32 or FieldOutput.Count or FieldOutput.Id:
+                WriteNumber(ref writer, name, field, field.Number!(record, rates));
                 break;
             case FieldOutput.Text:
                 writer.Text(name, field.Text!(record));

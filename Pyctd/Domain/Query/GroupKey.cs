@@ -109,15 +109,7 @@ internal sealed class GroupKey
                 writer.Text(name, text[..Format(value, text)]);
                 break;
             default:
-                if (Field.Output == FieldOutput.Id)
-                {
-                    writer.Id(name, (uint)value.Low);
-                }
-                else
-                {
-                    writer.Number(name, value.Low);
-                }
-
+                FieldWriting.WriteNumber(ref writer, name, Field, value.Low);
                 break;
         }
     }
