@@ -5,7 +5,7 @@ DOTNET ?= dotnet
 CONFIG ?= Release
 # Not obj/ and bin/: a build for the other RID rewrites the generated .cs files there.
 SOURCES := $(shell find Pyctd \( -path Pyctd/obj -o -path Pyctd/bin \) -prune -o \( -name '*.cs' -o -name '*.csproj' \) -print) Directory.Build.props global.json
-SOURCES += $(shell find Pyctd/Serve/WebConsole/wwwroot -type f)
+SOURCES += $(shell find Pyctd/Serve/WebConsole/wwwroot -type f) Pyctd/startup.order
 
 # The one version number: <Version> in Directory.Build.props, which `pyctd --version` prints.
 # The tarball, the RPM (rpmbuild --define), the .deb and the man page check all take it from there.
@@ -50,7 +50,7 @@ DEB_ROOT := $(DEB_WORK)/debian/pyctd
 RPM_TOPDIR := $(CURDIR)/dist/rpmbuild
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
 
-.PHONY: all run deps test test-arm64 lint format bench bench-footprint clean install uninstall dist rpm deb version check-version
+.PHONY: all run deps test test-arm64 lint format bench bench-footprint order-file clean install uninstall dist rpm deb version check-version
 
 all: $(BIN)
 
@@ -98,6 +98,11 @@ bench: deps all
 # idle serve (needs root; see docs/benchmarks.md).
 bench-footprint: deps all
 	scripts/bench-footprint
+
+# Rewrites Pyctd/startup.order, the layout of the methods common commands run (needs root and
+# valgrind; rerun after changing what they run, then rebuild).
+order-file:
+	scripts/make-order-file
 
 version:
 	@echo $(VERSION)

@@ -54,7 +54,25 @@ internal static class PyctdCli
         }
 
         ShowSummariesInCommandList(root);
+        if (root.Options.OfType<VersionOption>().FirstOrDefault() is { } version)
+        {
+            version.Action = new VersionAction();
+        }
+
         return root;
+    }
+
+    /// <summary>
+    /// `pyctd --version` prints <see cref="ProductVersion.Text"/>, a constant; System.CommandLine's
+    /// own action would read the same number from the assembly's attributes through reflection.
+    /// </summary>
+    private sealed class VersionAction : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(Version);
+            return 0;
+        }
     }
 
     /// <summary>The root's command list shows each verb's first line; `VERB --help` shows the whole text with its examples.</summary>
