@@ -86,6 +86,28 @@ public sealed partial class ServeRawHttpTests(ServedLab served)
         Assert.Equal(405, response.Status);
     }
 
+    /// <summary>The paths serve answers (Serve/ServeRoutes.cs), as ASP.NET Core's routing answered them before.</summary>
+    [Theory]
+    [InlineData("GET /RPC2", 405, "POST")]
+    [InlineData("GET /rpc2/", 405, "POST")]
+    [InlineData("PUT /", 405, "GET, HEAD, POST")]
+    [InlineData("DELETE /metrics", 405, "GET")]
+    [InlineData("POST /index.html", 405, "GET, HEAD")]
+    [InlineData("GET /INDEX.HTML", 200, null)]
+    [InlineData("GET /metrics/", 200, null)]
+    [InlineData("GET /console/0000/app.js", 404, null)]
+    [InlineData("GET /console/app.js", 404, null)]
+    [InlineData("GET /RPC2/more", 404, null)]
+    public void Paths_AnswerAsRoutingDid(string request, int status, string? allow)
+    {
+        RawHttp.Response response = RawHttp.Send(Port, Encoding.ASCII.GetBytes($"{request} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+        Assert.Equal(status, response.Status);
+        if (allow is not null)
+        {
+            Assert.Contains($"Allow: {allow}", response.Headers.Split("\r\n"));
+        }
+    }
+
     public static TheoryData<string, int> HostileBodies => new()
     {
         { "this is not xml", -32700 },

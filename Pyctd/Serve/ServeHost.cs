@@ -1,11 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Pyctd.Serve.Api;
 using Pyctd.Serve.Auth;
 using Pyctd.Serve.Snapshots;
@@ -48,18 +44,8 @@ internal static class ServeHost
         var endpoint = new XmlRpcEndpoint(service, settings, verbose);
         var metrics = new Metrics.MetricsEndpoint(settings, snapshots, sessions);
 
-        // The empty builder: Kestrel and routing only, no configuration files or environment
-        // providers, so the binary carries less of ASP.NET Core (docs/decisions.md, footprint).
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseKestrelCore();
-        builder.Services.AddRoutingCore();
-        builder.Logging.ClearProviders();
-        if (verbose)
-        {
-            builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Information);
-        }
-
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        var routes = new ServeRoutes(endpoint, metrics, settings.Console);
+        using var server = BareKestrel.Create(kestrel =>
         {
             kestrel.AddServerHeader = false;
             // Every read and write is asynchronous: a synchronous one holds a thread for as long as a slow client takes.
@@ -90,26 +76,23 @@ internal static class ServeHost
             }
 
             ListenForMetrics(kestrel, settings, connections);
-        });
+        }, verbose);
 
-        WebApplication app = builder.Build();
-        // Every request runs in a RequestScope: the sessions it names stay in use until its answer
-        // has been written, and it may log in once.
-        app.Use(static async (context, next) =>
-        {
-            using var request = RequestScope.Begin();
-            await next(context);
-        });
-        app.Use(Metrics.MetricsEndpoint.GateAsync);
-        app.MapGet("/metrics", metrics.HandleAsync);
-        app.MapPost("/", endpoint.HandleAsync);
-        app.MapPost("/RPC2", endpoint.HandleAsync);
-        WebConsole.ConsoleEndpoint.Map(app, settings.Console);
-        // Routing answers other methods on these paths with 405 Method Not Allowed.
-
+        // SIGTERM (systemd's stop) and SIGINT end the server; they are caught before it starts, so a
+        // signal that arrives during start-up is not lost.
+        using var stopping = new ManualResetEventSlim();
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopOn(stopping));
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopOn(stopping));
         try
         {
-            app.Start();
+            // Every request runs in a RequestScope: the sessions it names stay in use until its
+            // answer has been written, and it may log in once. A metrics-only connection gets
+            // GET /metrics and nothing else.
+            server.Start(context => Metrics.MetricsEndpoint.GateAsync(context, async context =>
+            {
+                using var request = RequestScope.Begin();
+                await routes.HandleAsync(context);
+            }));
         }
         catch (Exception bind) when (bind is IOException or System.Net.Sockets.SocketException)
         {
@@ -132,9 +115,20 @@ internal static class ServeHost
         Console.Error.WriteLine($"pyctd: auth {authenticator?.Description ?? "none"}, "
             + $"{(settings.ReadOnly ? "read-only, " : string.Empty)}sessions expire after {settings.SessionTimeout.TotalSeconds:0} s idle, "
             + $"at most {connections.PerAddress} connections per address and {connections.Total} in all");
-        app.WaitForShutdown();
+        stopping.Wait();
+        server.Stop(ShutdownGrace);
         return ExitCode.Success;
     }
+
+    /// <summary>How long requests under way may take to finish once serve is told to stop.</summary>
+    private static TimeSpan ShutdownGrace => TimeSpan.FromSeconds(10);
+
+    private static Action<PosixSignalContext> StopOn(ManualResetEventSlim stopping) => signal =>
+    {
+        // The default action would end the process at once; the server stops in order instead.
+        signal.Cancel = true;
+        stopping.Set();
+    };
 
     /// <summary>
     /// How long and how slowly a client may hold a connection (docs/decisions.md, "serve"; pyctd(8),

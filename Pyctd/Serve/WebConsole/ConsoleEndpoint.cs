@@ -1,43 +1,23 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace Pyctd.Serve.WebConsole;
 
 /// <summary>
-/// GET (and HEAD) of the console: / and /index.html, and the hashed directory console/VERSION/.
-/// The page talks to the server only through the XML-RPC API at POST /RPC2, like any client.
-/// With the console off, GET / answers 404.
+/// GET (and HEAD) of the console: / and /index.html, and the hashed directory console/VERSION/
+/// (<see cref="ServeRoutes"/> sends them here). The page talks to the server only through the
+/// XML-RPC API at POST /RPC2, like any client. With the console off, these paths answer 404.
 /// </summary>
 internal static class ConsoleEndpoint
 {
-    private static readonly string[] s_readMethods = [HttpMethods.Get, HttpMethods.Head];
+    public static Task IndexAsync(HttpContext context) => SendAsync(context, ConsoleAssets.Embedded.Index);
 
-    public static void Map(IEndpointRouteBuilder routes, bool enabled)
+    /// <summary>console/VERSION/NAME: an old version's name gets 404 rather than today's file under a year-long cache.</summary>
+    public static Task AssetAsync(HttpContext context, string version, string name)
     {
-        if (!enabled)
-        {
-            // Without this, routing would answer GET / with 405 (POST / is XML-RPC).
-            routes.MapMethods("/", s_readMethods, static context =>
-            {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                return Task.CompletedTask;
-            });
-            return;
-        }
-
-        routes.MapMethods("/", s_readMethods, static context => SendAsync(context, ConsoleAssets.Embedded.Index));
-        routes.MapMethods("/index.html", s_readMethods, static context => SendAsync(context, ConsoleAssets.Embedded.Index));
-        routes.MapMethods("/console/{version}/{name}", s_readMethods, static context =>
-        {
-            ConsoleAssets assets = ConsoleAssets.Embedded;
-            var values = context.Request.RouteValues;
-            // An old version's name gets 404 rather than today's file under a year-long cache.
-            bool current = (values["version"] as string) == assets.Version;
-            return current && assets.Find(values["name"] as string ?? string.Empty) is ConsoleAsset asset
-                ? SendAsync(context, asset)
-                : NotFound(context);
-        });
+        ConsoleAssets assets = ConsoleAssets.Embedded;
+        return version == assets.Version && assets.Find(name) is ConsoleAsset asset
+            ? SendAsync(context, asset)
+            : NotFound(context);
     }
 
     private static Task NotFound(HttpContext context)
