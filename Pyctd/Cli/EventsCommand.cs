@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Pyctd.Conntrack;
 using Pyctd.Domain.Filtering;
 using Pyctd.Interop;
@@ -85,8 +84,8 @@ internal static class EventsCommand
         }
 
         using var wakeup = new EventWakeup();
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        // A signal ends the way --count does: the output is completed, the status is 0.
+        using var signals = new StopSignals(wakeup.Signal);
         using var output = new OutputBuffer(destination);
         using NetlinkPortOwners? owners = request.Output.Format == OutputFormat.Conntrack ? new NetlinkPortOwners(netns) : null;
         IEventWriter writer = request.Output.Format switch
@@ -113,12 +112,6 @@ internal static class EventsCommand
         }
 
         return stop == EventStop.Overrun ? ExitCode.Failure : ExitCode.Success;
-
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true; // end the way --count does: the output is completed, the status is 0
-            wakeup.Signal();
-        }
     }
 
     /// <summary>"NEW,UPDATE,DESTROY", as -e takes them.</summary>

@@ -15,19 +15,8 @@ internal static class ListCommand
     {
         Description = $"Sort by FIELD, one of: {FieldCatalog.SortableNames(withRates: false)} (bytes and packets: both directions added)",
         HelpName = "FIELD",
-        CustomParser = result =>
-        {
-            string text = result.Tokens[^1].Value;
-            try
-            {
-                return ConnectionOrder.Parse(text, descending: false, ratesAvailable: false).Field;
-            }
-            catch (FilterException bad)
-            {
-                result.AddError(bad.Message);
-                return null;
-            }
-        },
+        CustomParser = result => ValueParsers.FromDomain<ConntrackField?>(
+            result, static text => ConnectionOrder.Parse(text, descending: false, ratesAvailable: false).Field, nameOption: false),
     };
 
     public static readonly Option<bool> Reverse = new("--reverse")

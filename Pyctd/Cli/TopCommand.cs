@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
-using Pyctd.Domain.Filtering;
 using Pyctd.Domain.Query;
 using Pyctd.Output;
 
@@ -18,14 +16,14 @@ internal static class TopCommand
     {
         Description = $"Group by KEY: {GroupKey.Help} (default src)",
         HelpName = "KEY",
-        CustomParser = result => Parse(result, GroupKey.Parse),
+        CustomParser = result => ValueParsers.FromDomain(result, GroupKey.Parse),
     };
 
     public static readonly Option<GroupMetric?> Sort = new("--sort")
     {
         Description = $"Rank groups by one of: {GroupOrder.Names} (default connections; largest first)",
         HelpName = "TOTAL",
-        CustomParser = result => Parse<GroupMetric?>(result, static text => GroupOrder.Parse(text)),
+        CustomParser = result => ValueParsers.FromDomain<GroupMetric?>(result, static text => GroupOrder.Parse(text)),
     };
 
     public static readonly Option<bool> Ascending = new("--ascending")
@@ -113,8 +111,7 @@ internal static class TopCommand
             result.GetValue(Format) ?? OutputFormat.Table);
 
         using var stopping = new CancellationTokenSource();
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => Stop(signal, stopping));
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Stop(signal, stopping));
+        using var signals = new StopSignals(stopping.Cancel); // we stop ourselves, after restoring the terminal
         using var reader = new TopReader(result.GetValue(GlobalOptions.Netns), settings);
         using Stream stdout = Console.OpenStandardOutput();
         if (!result.GetValue(Watch))
@@ -163,26 +160,6 @@ internal static class TopCommand
             }
 
             reader.ReadNext();
-        }
-    }
-
-    private static void Stop(PosixSignalContext signal, CancellationTokenSource stopping)
-    {
-        signal.Cancel = true; // we stop ourselves, after restoring the terminal
-        stopping.Cancel();
-    }
-
-    private static T Parse<T>(System.CommandLine.Parsing.ArgumentResult result, Func<string, T> parse)
-    {
-        string text = result.Tokens[^1].Value;
-        try
-        {
-            return parse(text);
-        }
-        catch (FilterException bad)
-        {
-            result.AddError($"{((System.CommandLine.Parsing.OptionResult)result.Parent!).Option.Name}: {bad.Message}");
-            return default!;
         }
     }
 }

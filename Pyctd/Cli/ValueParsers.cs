@@ -39,6 +39,24 @@ internal static class ValueParsers
 
     public delegate bool TryParse<T>(string text, out T value, out string? error);
 
+    /// <summary>
+    /// The option's last value read by a parser of the shared domain (a sort field, a group key),
+    /// whose <see cref="Domain.Filtering.FilterException"/> becomes the option's error, after the
+    /// option's name when <paramref name="nameOption"/>.
+    /// </summary>
+    public static T? FromDomain<T>(ArgumentResult result, Func<string, T> parse, bool nameOption = true)
+    {
+        try
+        {
+            return parse(result.Tokens[^1].Value);
+        }
+        catch (Domain.Filtering.FilterException bad)
+        {
+            result.AddError(nameOption ? $"{((OptionResult)result.Parent!).Option.Name}: {bad.Message}" : bad.Message);
+            return default;
+        }
+    }
+
     public static bool Port(string text, out ushort port, out string? error)
     {
         error = null;

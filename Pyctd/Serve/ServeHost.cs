@@ -81,8 +81,7 @@ internal static class ServeHost
         // SIGTERM (systemd's stop) and SIGINT end the server; they are caught before it starts, so a
         // signal that arrives during start-up is not lost.
         using var stopping = new ManualResetEventSlim();
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopOn(stopping));
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopOn(stopping));
+        using var signals = new StopSignals(stopping.Set);
         try
         {
             // Every request runs in a RequestScope: the sessions it names stay in use until its
@@ -122,13 +121,6 @@ internal static class ServeHost
 
     /// <summary>How long requests under way may take to finish once serve is told to stop.</summary>
     private static TimeSpan ShutdownGrace => TimeSpan.FromSeconds(10);
-
-    private static Action<PosixSignalContext> StopOn(ManualResetEventSlim stopping) => signal =>
-    {
-        // The default action would end the process at once; the server stops in order instead.
-        signal.Cancel = true;
-        stopping.Set();
-    };
 
     /// <summary>
     /// How long and how slowly a client may hold a connection (docs/decisions.md, "serve"; pyctd(8),
