@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Pyctd.Serve.Api;
 using Pyctd.Serve.Auth;
@@ -82,16 +83,17 @@ internal static class ServeHost
         // signal that arrives during start-up is not lost.
         using var stopping = new ManualResetEventSlim();
         using var signals = new StopSignals(stopping.Set);
+        // Every request runs in a RequestScope: the sessions it names stay in use until its answer
+        // has been written, and it may log in once. A metrics-only connection gets GET /metrics and
+        // nothing else.
+        RequestDelegate scoped = async context =>
+        {
+            using var request = RequestScope.Begin();
+            await routes.HandleAsync(context);
+        };
         try
         {
-            // Every request runs in a RequestScope: the sessions it names stay in use until its
-            // answer has been written, and it may log in once. A metrics-only connection gets
-            // GET /metrics and nothing else.
-            server.Start(context => Metrics.MetricsEndpoint.GateAsync(context, async context =>
-            {
-                using var request = RequestScope.Begin();
-                await routes.HandleAsync(context);
-            }));
+            server.Start(context => Metrics.MetricsEndpoint.GateAsync(context, scoped));
         }
         catch (Exception bind) when (bind is IOException or System.Net.Sockets.SocketException)
         {
