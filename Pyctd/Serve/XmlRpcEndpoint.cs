@@ -35,16 +35,7 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
             {
                 XmlRpcCall call = await ReadCallAsync(context.Request, aborted);
                 method = call.MethodName;
-                result = service.Invoke(call, client, aborted);
-                if (result is MethodResult.Deferred deferred)
-                {
-                    result = await deferred.Result;
-                }
-
-                if (result is MethodResult.Value value)
-                {
-                    XmlRpcWriter.EnsureWritable(value.Result);
-                }
+                result = await SettledAsync(service.Invoke(call, client, aborted));
             }
             catch (Exception error) when (!aborted.IsCancellationRequested)
             {
@@ -112,6 +103,26 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
         return XmlRpcReader.ReadCall(body.AsStream(), settings.MaxRequestBytes);
     }
 
+    /// <summary>
+    /// A method's result as it will be written: a deferred one (a login checking its password off
+    /// the request's thread) awaited, a plain value checked to be writable, so that a fault, not
+    /// half an answer, reports either failing.
+    /// </summary>
+    private static async ValueTask<MethodResult> SettledAsync(MethodResult result)
+    {
+        if (result is MethodResult.Deferred deferred)
+        {
+            result = await deferred.Result;
+        }
+
+        if (result is MethodResult.Value value)
+        {
+            XmlRpcWriter.EnsureWritable(value.Result);
+        }
+
+        return result;
+    }
+
     /// <summary>Writes a result's value; views and multicalls hand full chunks to <paramref name="destination"/> as they go.</summary>
     private async ValueTask WriteResultAsync(XmlRpcWriter writer, MethodResult result, Stream destination, CancellationToken aborted)
     {
@@ -156,16 +167,7 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
             string method = entry.Member("methodName") is { Kind: XmlRpcKind.String } name ? name.String : "unknown";
             try
             {
-                result = multicall.Invoke(entry);
-                if (result is MethodResult.Deferred deferred)
-                {
-                    result = await deferred.Result;
-                }
-
-                if (result is MethodResult.Value value)
-                {
-                    XmlRpcWriter.EnsureWritable(value.Result);
-                }
+                result = await SettledAsync(multicall.Invoke(entry));
             }
             catch (Exception error) when (!aborted.IsCancellationRequested)
             {
