@@ -122,9 +122,9 @@ internal static class EventsCommand
     /// <summary>--flows needs counters and timestamps in the DESTROY events, and any event needs events on.</summary>
     private static void CheckSysctls(EventsRequest request, string? netns)
     {
-        string?[] values = ConntrackSysctls.Read(netns, ConntrackSysctls.Events, ConntrackSysctls.Accounting, ConntrackSysctls.Timestamps);
+        long[] values = KernelSettings.ReadIntegers(netns, KernelSettings.Events, KernelSettings.Accounting, KernelSettings.Timestamps);
         string where = netns is null ? string.Empty : $"ip netns exec {netns} ";
-        if (values[0] == "0")
+        if (values[0] == 0)
         {
             throw new PyctdException(ExitCode.Failure, $"conntrack events are off in this namespace (net.netfilter.nf_conntrack_events=0): {where}sysctl -w net.netfilter.nf_conntrack_events=1");
         }
@@ -134,7 +134,7 @@ internal static class EventsCommand
             return;
         }
 
-        string[] off = [.. new[] { ConntrackSysctls.Accounting, ConntrackSysctls.Timestamps }.Where((_, i) => values[i + 1] != "1")];
+        string[] off = [.. new[] { KernelSettings.Accounting, KernelSettings.Timestamps }.Where((_, i) => values[i + 1] != 1)];
         if (off.Length > 0)
         {
             throw new PyctdException(ExitCode.Failure,

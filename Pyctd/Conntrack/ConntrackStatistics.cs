@@ -87,7 +87,7 @@ internal sealed class ConntrackStatistics
     public static ConntrackStatistics Read(string? netns)
     {
         NetfilterLibrary.EnsureLoaded();
-        long[] sysctls = KernelSettings.ReadIntegers(netns, "nf_conntrack_buckets", "nf_conntrack_expect_max", "nf_conntrack_acct", "nf_conntrack_timestamp", "nf_conntrack_events");
+        long[] sysctls = KernelSettings.ReadIntegers(netns, "nf_conntrack_buckets", "nf_conntrack_expect_max", KernelSettings.Accounting, KernelSettings.Timestamps, KernelSettings.Events);
         using var requester = new NetlinkRequester(netns);
         (long entries, long max) = ReadGlobal(requester);
         return new ConntrackStatistics

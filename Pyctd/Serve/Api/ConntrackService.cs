@@ -221,11 +221,12 @@ internal sealed class ConntrackService(
         try
         {
             GCMemoryInfo heap = GC.GetGCMemoryInfo();
+            long[] kernel = KernelSettings.ReadIntegers(settings.Netns, "nf_conntrack_max", KernelSettings.Accounting, KernelSettings.Timestamps);
             return XmlRpcValue.Struct(
                 ("entries", XmlRpcValue.From(snapshot.LiveCount)),
-                ("max", XmlRpcValue.From(KernelSettings.ReadInteger(settings.Netns, "nf_conntrack_max"))),
-                ("accounting", XmlRpcValue.From(KernelSettings.ReadInteger(settings.Netns, "nf_conntrack_acct") == 1)),
-                ("timestamps", XmlRpcValue.From(KernelSettings.ReadInteger(settings.Netns, "nf_conntrack_timestamp") == 1)),
+                ("max", XmlRpcValue.From(kernel[0])),
+                ("accounting", XmlRpcValue.From(kernel[1] == 1)),
+                ("timestamps", XmlRpcValue.From(kernel[2] == 1)),
                 ("snapshot", XmlRpcValue.From(snapshot.TakenAt)),
                 ("snapshot_epoch", XmlRpcValue.From(ViewPageWriter.EpochSeconds(snapshot.TakenAt))),
                 ("snapshot_age", XmlRpcValue.From(Math.Round(snapshot.AgeSeconds, 3))),
