@@ -104,6 +104,28 @@ public sealed class ExecAuthenticatorTests : IDisposable
             $"the script's child {pid} still runs");
     }
 
+    /// <summary>
+    /// A program that leaves a background child holding its stdout (a logger, a cache warmer) is
+    /// answered when it exits, with what it wrote: before, the login waited for end of file until
+    /// the timeout, and was refused as if the program had hung.
+    /// </summary>
+    [Fact]
+    public async Task Check_ExitedLeavingChildOnStdout_AnsweredByWhatItWrote()
+    {
+        string childPid = Path.Combine(_directory, "child");
+        using var exec = new ExecAuthenticator(Script($"echo read-only; sleep 30 & echo $! > {childPid}; exit 0"));
+        try
+        {
+            AuthOutcome outcome = await exec.CheckAsync("viewer", "right", "127.0.0.1");
+            Assert.True(outcome.Accepted, outcome.Detail);
+            Assert.True(outcome.ReadOnly);
+        }
+        finally
+        {
+            Process.GetProcessById(int.Parse(File.ReadAllText(childPid).Trim(), System.Globalization.CultureInfo.InvariantCulture)).Kill();
+        }
+    }
+
     [Fact]
     public async Task Check_MoreThanMaxRunningAtOnce_NeverMoreThanMaxRun()
     {

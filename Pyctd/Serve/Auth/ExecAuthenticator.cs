@@ -8,7 +8,9 @@ namespace Pyctd.Serve.Auth;
 /// working directory /) with the user name and the password on its stdin, one per line, so
 /// neither shows in ps or /proc/PID/environ. Exit status 0 with nothing on stdout accepts; 0
 /// with "read-only" accepts for a read-only session; anything else refuses. A program that has
-/// not exited within <see cref="Timeout"/> is killed with its children, and refused. At most
+/// not exited within <see cref="Timeout"/> is killed with its children, and refused. Its answer is
+/// what it wrote before it exited: a background child it left holding stdout open does not keep the
+/// login waiting (that child is the site's to end; systemd's control group ends it with serve). At most
 /// <see cref="MaxRunning"/> run at once, so a burst of logins cannot fork without bound; a login
 /// waits up to <see cref="Timeout"/> for a free slot.
 /// </summary>
@@ -85,9 +87,9 @@ internal sealed class ExecAuthenticator : IAuthenticator, IDisposable
         using (process)
         using (var deadline = new CancellationTokenSource(Timeout))
         {
+            using var output = new CappedOutput(process.StandardOutput, deadline.Token);
             try
             {
-                Task<string> output = ReadCappedAsync(process.StandardOutput, deadline.Token);
                 try
                 {
                     await process.StandardInput.WriteAsync($"{user}\n{password}\n".AsMemory(), deadline.Token);
@@ -99,7 +101,7 @@ internal sealed class ExecAuthenticator : IAuthenticator, IDisposable
                 }
 
                 await process.WaitForExitAsync(deadline.Token);
-                string answer = (await output).Trim();
+                string answer = (await output.AfterExitAsync()).Trim();
                 return process.ExitCode != 0 ? AuthOutcome.Refused($"exec: exit status {process.ExitCode}")
                     : answer.Length == 0 ? AuthOutcome.ReadWrite
                     : answer == ReadOnlyAnswer ? new AuthOutcome(true, true, string.Empty)
@@ -115,22 +117,56 @@ internal sealed class ExecAuthenticator : IAuthenticator, IDisposable
 
     public void Dispose() => _running.Dispose();
 
-    private static async Task<string> ReadCappedAsync(StreamReader reader, CancellationToken cancellation)
+    /// <summary>
+    /// The program's stdout, read as it comes, up to <see cref="MaxOutputChars"/>. Once the program
+    /// has exited, everything it wrote is already in the pipe: end of file normally follows at once,
+    /// and when it does not (a background child holds the pipe), what was read is the answer.
+    /// </summary>
+    private sealed class CappedOutput : IDisposable
     {
-        char[] buffer = new char[MaxOutputChars + 1];
-        int filled = 0;
-        while (filled < buffer.Length)
-        {
-            int read = await reader.ReadAsync(buffer.AsMemory(filled), cancellation);
-            if (read == 0)
-            {
-                break;
-            }
+        private static readonly TimeSpan s_drainAfterExit = TimeSpan.FromMilliseconds(250);
 
-            filled += read;
+        private readonly char[] _buffer = new char[MaxOutputChars + 1];
+        private readonly CancellationTokenSource _stop;
+        private readonly Task _reading;
+        private int _filled;
+
+        public CappedOutput(StreamReader reader, CancellationToken deadline)
+        {
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(deadline);
+            _reading = ReadAsync(reader, _stop.Token);
         }
 
-        return filled > MaxOutputChars ? "(too much output)" : new string(buffer, 0, filled);
+        public async Task<string> AfterExitAsync()
+        {
+            _stop.CancelAfter(s_drainAfterExit);
+            try
+            {
+                await _reading;
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                // Still open after the exit: a child holds it. The reading has stopped; take what came.
+            }
+
+            return _filled > MaxOutputChars ? "(too much output)" : new string(_buffer, 0, _filled);
+        }
+
+        private async Task ReadAsync(StreamReader reader, CancellationToken stop)
+        {
+            while (_filled < _buffer.Length)
+            {
+                int read = await reader.ReadAsync(_buffer.AsMemory(_filled), stop);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                _filled += read;
+            }
+        }
+
+        public void Dispose() => _stop.Dispose();
     }
 
     private static void KillTree(Process process)
