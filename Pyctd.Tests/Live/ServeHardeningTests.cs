@@ -203,6 +203,61 @@ public sealed partial class ServeHardeningTests(HardeningLab fixture)
         Assert.All(answers, static answer => Assert.Contains("<name>connections</name>", answer.Body));
     }
 
+    /// <summary>
+    /// Callers waiting for a dump wait without a thread: thirty-two clients calling refresh() back
+    /// to back on a large table once held thirty-two of the pool's threads for each dump, and a
+    /// client that needed no dump waited seconds for one (5 s at 200,000 entries in bench-serve).
+    /// </summary>
+    [Fact]
+    public void Refresh_ThirtyTwoClientsBackToBack_OthersAreServed()
+    {
+        using var lab = new LabNamespace(bulkFlows: 100_000);
+        using var server = new ServerProcess(lab);
+        using var stop = new CancellationTokenSource();
+        int refreshes = 0;
+        var failures = new ConcurrentBag<string>();
+        Thread[] refreshers = Enumerable.Range(0, 32).Select(_ => new Thread(() =>
+        {
+            // An assertion failing on a thread of its own would end the test run: failures are collected.
+            try
+            {
+                string session = Login(server.Port, s_attacker);
+                string refresh = RawHttp.Call("refresh", $"<string>{session}</string>");
+                while (!stop.IsCancellationRequested)
+                {
+                    RawHttp.Response answer = RawHttp.Post(server.Port, refresh, from: s_attacker);
+                    if (!answer.Body.Contains("<int>", StringComparison.Ordinal))
+                    {
+                        failures.Add($"HTTP {answer.Status} {answer.Body}");
+                    }
+
+                    Interlocked.Increment(ref refreshes);
+                }
+            }
+            catch (Exception error)
+            {
+                failures.Add(error.Message);
+            }
+        })).ToArray();
+        Array.ForEach(refreshers, static t => t.Start());
+        try
+        {
+            Thread.Sleep(2000); // every refresher logged in and waiting on a dump
+            for (int i = 0; i < 3; i++)
+            {
+                AssertServedWithin(s_answered, server, s_legitimate);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            Array.ForEach(refreshers, static t => t.Join());
+        }
+
+        Assert.Empty(failures);
+        Assert.True(refreshes >= 32, $"{refreshes} refreshes answered");
+    }
+
     [Fact]
     public void View_MoreValuesThanAKeyMayList_IsRefusedWithBadParameters()
     {

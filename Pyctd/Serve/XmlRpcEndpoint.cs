@@ -35,7 +35,7 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
             {
                 XmlRpcCall call = await ReadCallAsync(context.Request, aborted);
                 method = call.MethodName;
-                result = await SettledAsync(service.Invoke(call, client, aborted));
+                result = await SettledAsync(service.InvokeAsync(call, client, aborted));
             }
             catch (Exception error) when (!aborted.IsCancellationRequested)
             {
@@ -104,17 +104,13 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
     }
 
     /// <summary>
-    /// A method's result as it will be written: a deferred one (a login checking its password off
-    /// the request's thread) awaited, a plain value checked to be writable, so that a fault, not
-    /// half an answer, reports either failing.
+    /// A method's result as it will be written: awaited (a login checking its password, a view
+    /// waiting for a dump), and a plain value checked to be writable, so that a fault, not half an
+    /// answer, reports either failing.
     /// </summary>
-    private static async ValueTask<MethodResult> SettledAsync(MethodResult result)
+    private static async ValueTask<MethodResult> SettledAsync(ValueTask<MethodResult> pending)
     {
-        if (result is MethodResult.Deferred deferred)
-        {
-            result = await deferred.Result;
-        }
-
+        MethodResult result = await pending;
         if (result is MethodResult.Value value)
         {
             XmlRpcWriter.EnsureWritable(value.Result);

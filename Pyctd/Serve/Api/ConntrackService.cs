@@ -10,6 +10,8 @@ namespace Pyctd.Serve.Api;
 /// The XML-RPC methods of the original pyctd (login, view, kill, change, refresh,
 /// set_autorefresh), with their names and parameter order, and the extensions. Faults:
 /// 1 authentication, 2 session, 3 read-only, 4 no such connection, 5 kernel refused, -326xx protocol.
+/// A method that waits (a password check, a dump of the table, a turn at a large selection) waits
+/// asynchronously, so the threads go on serving other requests meanwhile; the rest complete at once.
 /// </summary>
 internal sealed class ConntrackService(
     ServeSettings settings,
@@ -21,32 +23,34 @@ internal sealed class ConntrackService(
 {
     private static readonly SemaphoreSlim s_selecting = new(Environment.ProcessorCount);
 
-    /// <param name="aborted">The client has gone: a selection in progress stops.</param>
-    public MethodResult Invoke(XmlRpcCall call, string client, CancellationToken aborted, bool insideMulticall = false)
+    /// <param name="aborted">The client has gone: a selection in progress stops, a wait ends.</param>
+    public ValueTask<MethodResult> InvokeAsync(XmlRpcCall call, string client, CancellationToken aborted, bool insideMulticall = false)
     {
         IReadOnlyList<XmlRpcValue> p = call.Parameters;
         return call.MethodName switch
         {
-            "login" => new MethodResult.Deferred(Login(p, client)),
-            "logout" => Logout(p),
-            "view" => View(p, aborted),
-            "group" => Group(p, aborted),
-            "kill" => MethodResult.Of(XmlRpcValue.From(Kill(p, client))),
-            "change" => Change(p, client),
-            "refresh" => MethodResult.Of(XmlRpcValue.From(Refresh(p))),
-            "set_autorefresh" => SetAutoRefresh(p),
-            "stats" => MethodResult.Of(Stats(p)),
-            "system.listMethods" => MethodResult.Of(XmlRpcValue.Array(MethodCatalog.All.Select(static m => XmlRpcValue.From(m.Name)).ToArray())),
-            "system.methodHelp" => MethodResult.Of(XmlRpcValue.From(Describe(p).Help)),
-            "system.methodSignature" => MethodResult.Of(XmlRpcValue.Array(Describe(p).Signatures
-                .Select(static s => XmlRpcValue.Array(s.Select(static t => XmlRpcValue.From(t)).ToArray())).ToArray())),
-            "system.multicall" when !insideMulticall => Multicall(p, client, aborted),
+            "login" => LoginAsync(p, client),
+            "logout" => Ready(Logout(p)),
+            "view" => ViewAsync(p, aborted),
+            "group" => GroupAsync(p, aborted),
+            "kill" => KillAsync(p, client, aborted),
+            "change" => ChangeAsync(p, client, aborted),
+            "refresh" => RefreshAsync(p, aborted),
+            "set_autorefresh" => SetAutoRefreshAsync(p, aborted),
+            "stats" => StatsAsync(p, aborted),
+            "system.listMethods" => Ready(MethodResult.Of(XmlRpcValue.Array(MethodCatalog.All.Select(static m => XmlRpcValue.From(m.Name)).ToArray()))),
+            "system.methodHelp" => Ready(MethodResult.Of(XmlRpcValue.From(Describe(p).Help))),
+            "system.methodSignature" => Ready(MethodResult.Of(XmlRpcValue.Array(Describe(p).Signatures
+                .Select(static s => XmlRpcValue.Array(s.Select(static t => XmlRpcValue.From(t)).ToArray())).ToArray()))),
+            "system.multicall" when !insideMulticall => Ready(Multicall(p, client, aborted)),
             "system.multicall" => throw Arguments.Bad("system.multicall cannot be nested"),
             _ => throw new XmlRpcFault(XmlRpcFault.UnknownMethod, $"unknown method '{call.MethodName}' (see system.listMethods)"),
         };
     }
 
-    private async Task<MethodResult> Login(IReadOnlyList<XmlRpcValue> p, string client) =>
+    private static ValueTask<MethodResult> Ready(MethodResult result) => new(result);
+
+    private async ValueTask<MethodResult> LoginAsync(IReadOnlyList<XmlRpcValue> p, string client) =>
         MethodResult.Of(XmlRpcValue.From(await logins.LoginAsync(p, client)));
 
     private MethodResult Logout(IReadOnlyList<XmlRpcValue> p)
@@ -56,16 +60,16 @@ internal sealed class ConntrackService(
         return MethodResult.True;
     }
 
-    private MethodResult.ViewPage View(IReadOnlyList<XmlRpcValue> p, CancellationToken aborted)
+    private async ValueTask<MethodResult> ViewAsync(IReadOnlyList<XmlRpcValue> p, CancellationToken aborted)
     {
         Session session = SessionOf(p, 7);
         var query = ViewQuery.Parse(p);
         session.MarkViewed();
-        Snapshot snapshot = AcquireFor(session);
+        Snapshot snapshot = await AcquireForAsync(session, aborted);
         try
         {
             // The page keeps the lease until it has been written.
-            return new MethodResult.ViewPage(snapshot, Select(snapshot, query, aborted), query.Fields);
+            return new MethodResult.ViewPage(snapshot, await SelectAsync(snapshot, query, aborted), query.Fields);
         }
         catch
         {
@@ -80,22 +84,14 @@ internal sealed class ConntrackService(
     /// key per match (megabytes on a large table): no more of those at once than cores, since more
     /// would only add memory, not speed.
     /// </summary>
-    private static QueryPage Select(Snapshot snapshot, ViewQuery query, CancellationToken aborted)
+    private static async ValueTask<QueryPage> SelectAsync(Snapshot snapshot, ViewQuery query, CancellationToken aborted)
     {
         if (QueryEngine.KeepsFewKeys(query.Start, query.Length))
         {
-            int wanted = query.Start + query.Length;
-            if (!snapshot.Selections.TryGet(query.SelectionKey, wanted, out int[] ordered, out int total))
-            {
-                using QueryPage top = QueryEngine.Select(snapshot, query.Filter, query.Order, 0, wanted, aborted);
-                (ordered, total) = (top.Rows.ToArray(), top.Total);
-                snapshot.Selections.Add(query.SelectionKey, ordered, total);
-            }
-
-            return QueryPage.Of(ordered, query.Start, query.Length, total);
+            return TopPage(snapshot, query, aborted);
         }
 
-        s_selecting.Wait(aborted);
+        await s_selecting.WaitAsync(aborted);
         try
         {
             return QueryEngine.Select(snapshot, query.Filter, query.Order, query.Start, query.Length, aborted);
@@ -106,33 +102,56 @@ internal sealed class ConntrackService(
         }
     }
 
+    /// <summary>The first rows of an order, kept on the snapshot for the next client who asks the same.</summary>
+    private static QueryPage TopPage(Snapshot snapshot, ViewQuery query, CancellationToken aborted)
+    {
+        int wanted = query.Start + query.Length;
+        if (!snapshot.Selections.TryGet(query.SelectionKey, wanted, out int[] ordered, out int total))
+        {
+            using QueryPage top = QueryEngine.Select(snapshot, query.Filter, query.Order, 0, wanted, aborted);
+            (ordered, total) = (top.Rows.ToArray(), top.Total);
+            snapshot.Selections.Add(query.SelectionKey, ordered, total);
+        }
+
+        return QueryPage.Of(ordered, query.Start, query.Length, total);
+    }
+
     /// <summary>
     /// group(session, filters, key, order_by, order_dir, length): the session's snapshot added up by
-    /// key, in memory bounded by the number of groups (at most <see cref="GroupQuery.MaxGroups"/>).
+    /// key, in memory bounded by the number of groups (at most <see cref="GroupQuery.MaxGroups"/>,
+    /// about 10 MB), and built by no more calls at once than cores, as large views are.
     /// </summary>
-    private MethodResult.GroupList Group(IReadOnlyList<XmlRpcValue> p, CancellationToken aborted)
+    private async ValueTask<MethodResult> GroupAsync(IReadOnlyList<XmlRpcValue> p, CancellationToken aborted)
     {
         Session session = SessionOf(p, 6);
         var query = GroupQuery.Parse(p);
         session.MarkViewed();
-        var groups = new GroupAccumulator(query.Key, GroupQuery.MaxGroups);
-        Snapshot snapshot = AcquireFor(session);
+        Snapshot snapshot = await AcquireForAsync(session, aborted);
         try
         {
-            if (!groups.AddRows(snapshot, query.Filter, aborted))
+            await s_selecting.WaitAsync(aborted);
+            try
             {
-                throw Arguments.Bad($"key: more than {GroupQuery.MaxGroups} groups by '{MessageText.Escape(query.Key.Text)}'; group by a prefix (src/24) or filter");
+                var groups = new GroupAccumulator(query.Key, GroupQuery.MaxGroups);
+                if (!groups.AddRows(snapshot, query.Filter, aborted))
+                {
+                    throw Arguments.Bad($"key: more than {GroupQuery.MaxGroups} groups by '{MessageText.Escape(query.Key.Text)}'; group by a prefix (src/24) or filter");
+                }
+
+                return new MethodResult.GroupList(groups, query.Order.Rank(groups, query.Length));
+            }
+            finally
+            {
+                s_selecting.Release();
             }
         }
         finally
         {
             snapshot.Release();
         }
-
-        return new MethodResult.GroupList(groups, query.Order.Rank(groups, query.Length));
     }
 
-    private int Kill(IReadOnlyList<XmlRpcValue> p, string client)
+    private async ValueTask<MethodResult> KillAsync(IReadOnlyList<XmlRpcValue> p, string client, CancellationToken aborted)
     {
         Session session = SessionOf(p, 2);
         RequireWritable(session);
@@ -143,13 +162,13 @@ internal sealed class ConntrackService(
 
         IReadOnlyList<XmlRpcValue> given = p[1].Kind == XmlRpcKind.Array ? p[1].Items : [p[1]];
         uint[] ids = given.Select(static (v, i) => Arguments.UInt32(v, $"ids[{i}]")).Distinct().ToArray();
-        ConntrackRecord[] targets = Find(session, ids);
+        ConntrackRecord[] targets = await FindAsync(session, ids, aborted);
         int killed = targets.Length == 0 ? 0 : Apply(targets, ConnectionChange.Delete).Count(static o => o == ChangeOutcome.Changed);
         audit($"kill user={Quote(session.User)} from={client} asked={ids.Length} found={targets.Length} killed={killed}");
-        return killed;
+        return MethodResult.Of(XmlRpcValue.From(killed));
     }
 
-    private MethodResult Change(IReadOnlyList<XmlRpcValue> p, string client)
+    private async ValueTask<MethodResult> ChangeAsync(IReadOnlyList<XmlRpcValue> p, string client, CancellationToken aborted)
     {
         Session session = SessionOf(p, 4);
         RequireWritable(session);
@@ -169,7 +188,7 @@ internal sealed class ConntrackService(
             _ => throw Arguments.Bad($"field_name: '{field}' cannot be changed (mark or timeout)"),
         };
 
-        ConntrackRecord[] target = Find(session, [id]);
+        ConntrackRecord[] target = await FindAsync(session, [id], aborted);
         ChangeResult result = target.Length == 0 ? ChangeResult.Gone : ApplyEach(target, change)[0];
         audit($"change user={Quote(session.User)} from={client} id={id} {field}={value} result={result.Outcome.ToString().ToLowerInvariant()}");
         return result.Outcome switch
@@ -180,10 +199,10 @@ internal sealed class ConntrackService(
         };
     }
 
-    private int Refresh(IReadOnlyList<XmlRpcValue> p)
+    private async ValueTask<MethodResult> RefreshAsync(IReadOnlyList<XmlRpcValue> p, CancellationToken aborted)
     {
         Session session = SessionOf(p, 1);
-        Snapshot snapshot = AcquireFresh();
+        Snapshot snapshot = await AcquireFreshAsync(aborted);
         int count = snapshot.LiveCount;
         if (session.AutoRefresh == 0)
         {
@@ -194,10 +213,10 @@ internal sealed class ConntrackService(
             snapshot.Release();
         }
 
-        return count;
+        return MethodResult.Of(XmlRpcValue.From(count));
     }
 
-    private MethodResult SetAutoRefresh(IReadOnlyList<XmlRpcValue> p)
+    private async ValueTask<MethodResult> SetAutoRefreshAsync(IReadOnlyList<XmlRpcValue> p, CancellationToken aborted)
     {
         Session session = SessionOf(p, 2);
         if (p.Count != 2)
@@ -210,19 +229,19 @@ internal sealed class ConntrackService(
             ? (p[1].Boolean ? Math.Max(1, settings.AutoRefreshSeconds) : 0)
             : Arguments.NonNegativeInt(p[1], "refresh");
         session.AutoRefresh = seconds;
-        session.Pin(seconds == 0 ? snapshots.AcquireCurrent() ?? snapshots.AcquireRefreshed() : null);
+        session.Pin(seconds == 0 ? await snapshots.AcquireLatestAsync(aborted) : null);
         return MethodResult.True;
     }
 
-    private XmlRpcValue Stats(IReadOnlyList<XmlRpcValue> p)
+    private async ValueTask<MethodResult> StatsAsync(IReadOnlyList<XmlRpcValue> p, CancellationToken aborted)
     {
         Session session = SessionOf(p, 1);
-        Snapshot snapshot = AcquireFor(session);
+        Snapshot snapshot = await AcquireForAsync(session, aborted);
         try
         {
             GCMemoryInfo heap = GC.GetGCMemoryInfo();
             long[] kernel = KernelSettings.ReadIntegers(settings.Netns, "nf_conntrack_max", KernelSettings.Accounting, KernelSettings.Timestamps);
-            return XmlRpcValue.Struct(
+            return MethodResult.Of(XmlRpcValue.Struct(
                 ("entries", XmlRpcValue.From(snapshot.LiveCount)),
                 ("max", XmlRpcValue.From(kernel[0])),
                 ("accounting", XmlRpcValue.From(kernel[1] == 1)),
@@ -240,7 +259,7 @@ internal sealed class ConntrackService(
                 ("collections", XmlRpcValue.From(GC.CollectionCount(0))),
                 ("managed_heap_bytes", XmlRpcValue.From(heap.HeapSizeBytes)),
                 ("managed_committed_bytes", XmlRpcValue.From(heap.TotalCommittedBytes)),
-                ("version", XmlRpcValue.From(ProductVersion.Text)));
+                ("version", XmlRpcValue.From(ProductVersion.Text))));
         }
         finally
         {
@@ -270,7 +289,7 @@ internal sealed class ConntrackService(
             XmlRpcCall call = entry.Kind == XmlRpcKind.Struct && entry.Member("methodName") is { Kind: XmlRpcKind.String } name
                 ? new XmlRpcCall(name.String, entry.Member("params") is { Kind: XmlRpcKind.Array } parameters ? parameters.Items : [])
                 : throw Arguments.Bad("each system.multicall entry is a struct with methodName and params");
-            return Invoke(call, client, aborted, insideMulticall: true);
+            return InvokeAsync(call, client, aborted, insideMulticall: true);
         });
     }
 
@@ -297,19 +316,24 @@ internal sealed class ConntrackService(
     }
 
     /// <summary>A leased snapshot for the session: its pinned one, or one as fresh as its autorefresh asks.</summary>
-    private Snapshot AcquireFor(Session session)
+    private ValueTask<Snapshot> AcquireForAsync(Session session, CancellationToken aborted)
     {
         if (session.AutoRefresh > 0)
         {
-            return snapshots.Acquire(session.AutoRefresh);
+            return snapshots.AcquireAsync(session.AutoRefresh, aborted);
         }
 
         if (session.Pinned is Snapshot pinned && pinned.TryAcquire())
         {
-            return pinned;
+            return new(pinned);
         }
 
-        Snapshot current = snapshots.AcquireCurrent() ?? snapshots.AcquireRefreshed();
+        return PinLatestAsync(session, aborted);
+    }
+
+    private async ValueTask<Snapshot> PinLatestAsync(Session session, CancellationToken aborted)
+    {
+        Snapshot current = await snapshots.AcquireLatestAsync(aborted);
         current.TryAcquire(); // one lease for the session's pin, one for this call
         session.Pin(current);
         return current;
@@ -319,16 +343,16 @@ internal sealed class ConntrackService(
     /// A snapshot whose dump began after this call, leased; within one request (a system.multicall)
     /// only the first call dumps, later ones get the current snapshot (see <see cref="RequestScope"/>).
     /// </summary>
-    private Snapshot AcquireFresh() => RequestScope.Current?.SpendRefresh() == false
-        ? snapshots.AcquireCurrent() ?? snapshots.AcquireRefreshed()
-        : snapshots.AcquireRefreshed();
+    private ValueTask<Snapshot> AcquireFreshAsync(CancellationToken aborted) => RequestScope.Current?.SpendRefresh() == false
+        ? snapshots.AcquireLatestAsync(aborted)
+        : snapshots.AcquireRefreshedAsync(aborted);
 
     /// <summary>The entries with these ids, from the snapshot the session sees or, for ids it lacks, a fresh one.</summary>
-    private ConntrackRecord[] Find(Session session, uint[] ids)
+    private async ValueTask<ConntrackRecord[]> FindAsync(Session session, uint[] ids, CancellationToken aborted)
     {
         var found = new List<ConntrackRecord>();
         var missing = new List<uint>();
-        Snapshot snapshot = AcquireFor(session);
+        Snapshot snapshot = await AcquireForAsync(session, aborted);
         try
         {
             Collect(snapshot, ids, found, missing);
@@ -340,7 +364,7 @@ internal sealed class ConntrackService(
 
         if (missing.Count > 0)
         {
-            Snapshot fresh = AcquireFresh();
+            Snapshot fresh = await AcquireFreshAsync(aborted);
             try
             {
                 Collect(fresh, [.. missing], found, null);

@@ -39,10 +39,7 @@ internal abstract record MethodResult
     /// fault. The writer calls it for each entry just before writing that entry's result, so a
     /// request never holds more than one call's result (one view page's selection) at a time.
     /// </summary>
-    public sealed record Multicall(IReadOnlyList<XmlRpcValue> Calls, Func<XmlRpcValue, MethodResult> Invoke) : MethodResult;
-
-    /// <summary>A result that takes time to come (login's password check, off Kestrel's threads): the endpoint awaits it.</summary>
-    public sealed record Deferred(Task<MethodResult> Result) : MethodResult;
+    public sealed record Multicall(IReadOnlyList<XmlRpcValue> Calls, Func<XmlRpcValue, ValueTask<MethodResult>> Invoke) : MethodResult;
 
     public static MethodResult Of(XmlRpcValue value) => new Value(value);
 

@@ -22,7 +22,7 @@ internal enum MetricsMode
 /// <summary>
 /// GET /metrics in the Prometheus text format, 0.0.4. A scrape reads the current snapshot when it
 /// is at most --autorefresh seconds old (at least 1 s; the store tolerates a little more, see
-/// <see cref="SnapshotStore.Acquire"/>), so scrapes cost at most one dump per such period however
+/// <see cref="SnapshotStore.AcquireAsync"/>), so scrapes cost at most one dump per such period however
 /// often they come; the per-CPU statistics, the kernel's count and the expectations are three
 /// small netlink requests per scrape. Each connection is tagged, when its listener accepts it,
 /// with what it may ask for: a plain listener of --metrics-listen serves /metrics and nothing else.
@@ -74,12 +74,16 @@ internal sealed class MetricsEndpoint(ServeSettings settings, SnapshotStore snap
         string body;
         try
         {
-            body = Render();
+            body = await RenderAsync(context.RequestAborted);
         }
         catch (PyctdException error)
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             body = $"pyctd: {error.Message}\n";
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return; // the scraper gave up while the dump ran: no one to answer
         }
 
         context.Response.ContentType = PrometheusText.ContentType;
@@ -88,8 +92,8 @@ internal sealed class MetricsEndpoint(ServeSettings settings, SnapshotStore snap
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
     }
 
-    /// <summary>The whole exposition: kernel, snapshot, server, process.</summary>
-    internal string Render()
+    /// <summary>The whole exposition: kernel, snapshot, server, process. A scrape that has to wait for a dump waits without a thread.</summary>
+    internal async ValueTask<string> RenderAsync(CancellationToken aborted)
     {
         var text = new PrometheusText();
         var kernel = ConntrackStatistics.Read(settings.Netns);
@@ -104,7 +108,7 @@ internal sealed class MetricsEndpoint(ServeSettings settings, SnapshotStore snap
         text.Single("pyctd_conntrack_expectations", "gauge", "Expectations (related connections helpers wait for)", kernel.Expectations);
         WriteCpuCounters(text, kernel);
 
-        Snapshot snapshot = snapshots.Acquire(Math.Max(settings.AutoRefreshSeconds, 1));
+        Snapshot snapshot = await snapshots.AcquireAsync(Math.Max(settings.AutoRefreshSeconds, 1), aborted);
         try
         {
             SummaryOf(snapshot).Write(text);

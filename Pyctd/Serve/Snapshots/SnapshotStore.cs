@@ -9,7 +9,10 @@ namespace Pyctd.Serve.Snapshots;
 /// most as old as the most eager session's autorefresh asks, so a view is answered at once from the
 /// current snapshot, which is older than the autorefresh by at most one dump's duration. Only
 /// refresh(), and a view that finds the snapshot far older than that (the refresher was idle: no
-/// session wanted one), wait for a dump. Dumps are single-flight: a hundred callers cause one.
+/// session wanted one), wait for a dump. Dumps are single-flight: a hundred callers cause one,
+/// and while it runs they wait asynchronously: one thread reads the table, the others go on
+/// serving requests (a dump of 200,000 entries takes half a second; a hundred threads blocked
+/// that long would starve Kestrel's pool).
 /// </summary>
 internal sealed class SnapshotStore : IDisposable
 {
@@ -19,7 +22,7 @@ internal sealed class SnapshotStore : IDisposable
     private readonly string? _netns;
     private readonly Func<double?> _wantedMaxAge;
     private readonly SnapshotTablePool _pool = new();
-    private readonly Lock _dumping = new();
+    private readonly SemaphoreSlim _dumping = new(1, 1);
     private readonly List<Snapshot> _live = [];
 
     // Kills and changes made through the API while a dump may be under way (guarded by _live).
@@ -58,8 +61,12 @@ internal sealed class SnapshotStore : IDisposable
         return null;
     }
 
+    /// <summary>The current snapshot however old, leased; before the first dump, a fresh one.</summary>
+    public ValueTask<Snapshot> AcquireLatestAsync(CancellationToken cancel) =>
+        AcquireCurrent() is Snapshot current ? new(current) : AcquireRefreshedAsync(cancel);
+
     /// <summary>A leased snapshot for a session that accepts one <paramref name="maxAgeSeconds"/> old.</summary>
-    public Snapshot Acquire(double maxAgeSeconds)
+    public ValueTask<Snapshot> AcquireAsync(double maxAgeSeconds, CancellationToken cancel)
     {
         Snapshot? current = AcquireCurrent();
         if (current is not null)
@@ -69,16 +76,20 @@ internal sealed class SnapshotStore : IDisposable
             if (current.AgeSeconds <= tolerated)
             {
                 Wake();
-                return current;
+                return new(current);
             }
 
             current.Release();
         }
 
-        return Take(Stopwatch.GetTimestamp(), maxAgeSeconds);
+        return TakeAsync(Stopwatch.GetTimestamp(), maxAgeSeconds, cancel);
     }
 
     /// <summary>A leased snapshot whose dump began after this call (refresh()).</summary>
+    public ValueTask<Snapshot> AcquireRefreshedAsync(CancellationToken cancel) =>
+        TakeAsync(Stopwatch.GetTimestamp(), maxAgeSeconds: -1, cancel);
+
+    /// <summary>The same, for start-up, which has no request to serve meanwhile.</summary>
     public Snapshot AcquireRefreshed() => Take(Stopwatch.GetTimestamp(), maxAgeSeconds: -1);
 
     /// <summary>Makes a kill or change done through the API visible in every snapshot still being read.</summary>
@@ -184,29 +195,54 @@ internal sealed class SnapshotStore : IDisposable
 
     private Snapshot Take(long requestedAt, double maxAgeSeconds)
     {
-        lock (_dumping)
+        _dumping.Wait();
+        try
         {
-            // Someone else dumped while we waited for the lock: theirs will do if it began after our
-            // request, or if it is as young as we asked for. Waiters never queue up dumps.
-            Snapshot? current = AcquireCurrent();
-            if (current is not null && (current.TakenTimestamp >= requestedAt || current.AgeSeconds <= maxAgeSeconds))
-            {
-                return current;
-            }
+            return TakeWhileDumping(requestedAt, maxAgeSeconds);
+        }
+        finally
+        {
+            _dumping.Release();
+        }
+    }
 
-            try
-            {
-                Snapshot next = Dump(current);
-                next.TryAcquire(); // the caller's lease; the store keeps the creator's
-                Snapshot? replaced = _current;
-                _current = next;
-                replaced?.Release();
-                return next;
-            }
-            finally
-            {
-                current?.Release();
-            }
+    private async ValueTask<Snapshot> TakeAsync(long requestedAt, double maxAgeSeconds, CancellationToken cancel)
+    {
+        // A caller that goes away while it waits leaves the queue; the dump under way goes on for the others.
+        await _dumping.WaitAsync(cancel).ConfigureAwait(false);
+        try
+        {
+            return TakeWhileDumping(requestedAt, maxAgeSeconds);
+        }
+        finally
+        {
+            _dumping.Release();
+        }
+    }
+
+    /// <summary>Under <see cref="_dumping"/>: the snapshot a caller asked for, dumping only when the current one will not do.</summary>
+    private Snapshot TakeWhileDumping(long requestedAt, double maxAgeSeconds)
+    {
+        // Someone else dumped while we waited our turn: theirs will do if it began after our
+        // request, or if it is as young as we asked for. Waiters never queue up dumps.
+        Snapshot? current = AcquireCurrent();
+        if (current is not null && (current.TakenTimestamp >= requestedAt || current.AgeSeconds <= maxAgeSeconds))
+        {
+            return current;
+        }
+
+        try
+        {
+            Snapshot next = Dump(current);
+            next.TryAcquire(); // the caller's lease; the store keeps the creator's
+            Snapshot? replaced = _current;
+            _current = next;
+            replaced?.Release();
+            return next;
+        }
+        finally
+        {
+            current?.Release();
         }
     }
 
