@@ -128,6 +128,7 @@ public sealed class MetricsTests(ServedLab served)
         {
             Assert.Equal(HttpStatusCode.NotFound, Get(server.Port, "/metrics").StatusCode);
             Assert.Equal(HttpStatusCode.OK, Get(metricsPort, "/metrics").StatusCode);
+            Assert.Equal(HttpStatusCode.OK, Get(metricsPort, "/Metrics/").StatusCode); // matched as on any listener
             RawHttp.Response call = RawHttp.Post(metricsPort, RawHttp.Call("system.listMethods"));
             Assert.Equal(404, call.Status);
             Assert.Equal(200, RawHttp.Post(server.Port, RawHttp.Call("system.listMethods")).Status);

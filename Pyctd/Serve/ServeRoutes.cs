@@ -26,7 +26,7 @@ internal sealed class ServeRoutes(XmlRpcEndpoint xmlRpc, MetricsEndpoint metrics
             return HttpMethods.IsPost(method) ? xmlRpc.HandleAsync(context) : MethodNotAllowed(context, "POST");
         }
 
-        if (Is(path, "/metrics"))
+        if (IsMetrics(path))
         {
             return HttpMethods.IsGet(method) ? metrics.HandleAsync(context) : MethodNotAllowed(context, "GET");
         }
@@ -58,6 +58,9 @@ internal sealed class ServeRoutes(XmlRpcEndpoint xmlRpc, MetricsEndpoint metrics
 
         return NotFound(context);
     }
+
+    /// <summary>Whether a request path is /metrics, matched as every route is (<see cref="MetricsEndpoint.GateAsync"/> asks too).</summary>
+    public static bool IsMetrics(string? path) => Is(Normalized(path), "/metrics");
 
     /// <summary>The path without its one trailing slash ("/" stays "/").</summary>
     private static string Normalized(string? path) =>

@@ -54,7 +54,7 @@ internal sealed class MetricsEndpoint(ServeSettings settings, SnapshotStore snap
     /// <summary>HTTP middleware: on a metrics-only connection anything but GET /metrics is 404.</summary>
     public static Task GateAsync(HttpContext context, RequestDelegate next)
     {
-        if (Access(context) == MetricsOnly && !(HttpMethods.IsGet(context.Request.Method) && context.Request.Path == "/metrics"))
+        if (Access(context) == MetricsOnly && !(HttpMethods.IsGet(context.Request.Method) && ServeRoutes.IsMetrics(context.Request.Path.Value)))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
