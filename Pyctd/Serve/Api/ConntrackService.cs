@@ -33,8 +33,8 @@ internal sealed class ConntrackService(
             "logout" => Ready(Logout(p)),
             "view" => ViewAsync(p, aborted),
             "group" => GroupAsync(p, aborted),
-            "kill" => KillAsync(p, client, aborted),
-            "change" => ChangeAsync(p, client, aborted),
+            "kill" => KillAsync(p, client),
+            "change" => ChangeAsync(p, client),
             "refresh" => RefreshAsync(p, aborted),
             "set_autorefresh" => SetAutoRefreshAsync(p, aborted),
             "stats" => StatsAsync(p, aborted),
@@ -151,7 +151,12 @@ internal sealed class ConntrackService(
         }
     }
 
-    private async ValueTask<MethodResult> KillAsync(IReadOnlyList<XmlRpcValue> p, string client, CancellationToken aborted)
+    /// <summary>
+    /// kill(session, ids). Like change(), it is carried out once asked, even if the client leaves
+    /// while it waits for a dump: whether the table changes depends on the request, not on how
+    /// long its sender stayed to read the answer.
+    /// </summary>
+    private async ValueTask<MethodResult> KillAsync(IReadOnlyList<XmlRpcValue> p, string client)
     {
         Session session = SessionOf(p, 2);
         RequireWritable(session);
@@ -162,13 +167,13 @@ internal sealed class ConntrackService(
 
         IReadOnlyList<XmlRpcValue> given = p[1].Kind == XmlRpcKind.Array ? p[1].Items : [p[1]];
         uint[] ids = given.Select(static (v, i) => Arguments.UInt32(v, $"ids[{i}]")).Distinct().ToArray();
-        ConntrackRecord[] targets = await FindAsync(session, ids, aborted);
+        ConntrackRecord[] targets = await FindAsync(session, ids);
         int killed = targets.Length == 0 ? 0 : Apply(targets, ConnectionChange.Delete).Count(static o => o == ChangeOutcome.Changed);
         audit($"kill user={Quote(session.User)} from={client} asked={ids.Length} found={targets.Length} killed={killed}");
         return MethodResult.Of(XmlRpcValue.From(killed));
     }
 
-    private async ValueTask<MethodResult> ChangeAsync(IReadOnlyList<XmlRpcValue> p, string client, CancellationToken aborted)
+    private async ValueTask<MethodResult> ChangeAsync(IReadOnlyList<XmlRpcValue> p, string client)
     {
         Session session = SessionOf(p, 4);
         RequireWritable(session);
@@ -188,7 +193,7 @@ internal sealed class ConntrackService(
             _ => throw Arguments.Bad($"field_name: '{field}' cannot be changed (mark or timeout)"),
         };
 
-        ConntrackRecord[] target = await FindAsync(session, [id], aborted);
+        ConntrackRecord[] target = await FindAsync(session, [id]);
         ChangeResult result = target.Length == 0 ? ChangeResult.Gone : ApplyEach(target, change)[0];
         audit($"change user={Quote(session.User)} from={client} id={id} {field}={value} result={result.Outcome.ToString().ToLowerInvariant()}");
         return result.Outcome switch
@@ -348,11 +353,11 @@ internal sealed class ConntrackService(
         : snapshots.AcquireRefreshedAsync(aborted);
 
     /// <summary>The entries with these ids, from the snapshot the session sees or, for ids it lacks, a fresh one.</summary>
-    private async ValueTask<ConntrackRecord[]> FindAsync(Session session, uint[] ids, CancellationToken aborted)
+    private async ValueTask<ConntrackRecord[]> FindAsync(Session session, uint[] ids)
     {
         var found = new List<ConntrackRecord>();
         var missing = new List<uint>();
-        Snapshot snapshot = await AcquireForAsync(session, aborted);
+        Snapshot snapshot = await AcquireForAsync(session, CancellationToken.None);
         try
         {
             Collect(snapshot, ids, found, missing);
@@ -364,7 +369,7 @@ internal sealed class ConntrackService(
 
         if (missing.Count > 0)
         {
-            Snapshot fresh = await AcquireFreshAsync(aborted);
+            Snapshot fresh = await AcquireFreshAsync(CancellationToken.None);
             try
             {
                 Collect(fresh, [.. missing], found, null);
