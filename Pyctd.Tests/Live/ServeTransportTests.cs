@@ -23,7 +23,17 @@ public sealed class ServeTransportTests : IDisposable
         _certificateHash = certificate.GetCertHashString(HashAlgorithmName.SHA256);
         File.WriteAllText(CertificatePath, certificate.ExportCertificatePem());
         File.WriteAllText(KeyPath, key.ExportPkcs8PrivateKeyPem());
-        _server = new ServerProcess(_lab, "--tls-cert", CertificatePath, "--tls-key", KeyPath, "--listen", $"unix:{SocketPath}");
+        try
+        {
+            _server = new ServerProcess(_lab, "--tls-cert", CertificatePath, "--tls-key", KeyPath, "--listen", $"unix:{SocketPath}");
+        }
+        catch
+        {
+            // xunit does not dispose a test class whose constructor threw: the namespace would outlive the run.
+            _lab.Dispose();
+            Directory.Delete(_directory, recursive: true);
+            throw;
+        }
     }
 
     private string CertificatePath => Path.Combine(_directory, "cert.pem");

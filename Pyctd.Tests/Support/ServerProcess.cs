@@ -197,7 +197,16 @@ public sealed class ServedLab : IDisposable
     public ServedLab()
     {
         Lab = new LabNamespace(bulkFlows: 3_000);
-        Server = new ServerProcess(Lab);
+        try
+        {
+            Server = new ServerProcess(Lab);
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose constructor threw: the namespace would outlive the run.
+            Lab.Dispose();
+            throw;
+        }
     }
 
     public LabNamespace Lab { get; }
