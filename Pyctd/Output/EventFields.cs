@@ -1,6 +1,4 @@
 using Pyctd.Conntrack;
-using Pyctd.Domain;
-using Pyctd.Domain.Fields;
 
 namespace Pyctd.Output;
 
@@ -19,7 +17,7 @@ internal static class EventFields
         json.String("event"u8, Name(conntrackEvent.Type));
         Span<byte> time = stackalloc byte[MaxTimeLength];
         json.String("time"u8, time[..FormatTime(conntrackEvent.UnixNanoseconds, time)]);
-        FieldWriting.WriteFields(ref json, record, Rates.None);
+        JsonWriter.WriteObject(ref json, record);
         if (record.Has(RecordFields.TimestampStart) && record.Has(RecordFields.TimestampStop) && record.StopNanoseconds >= record.StartNanoseconds)
         {
             json.Number("end"u8, record.StopNanoseconds / 1_000_000_000);

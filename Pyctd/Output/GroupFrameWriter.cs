@@ -47,36 +47,17 @@ internal static class GroupFrameWriter
         }
     }
 
-    /// <summary>The groups as JSON: one array (<paramref name="lines"/> false) or one object per line.</summary>
+    /// <summary>The groups as JSON: one array (<paramref name="lines"/> false) or one object per line, framed as `list -o json` is.</summary>
     public static void Json(OutputBuffer output, GroupAccumulator groups, ReadOnlySpan<int> ranked, bool lines)
     {
-        if (!lines)
+        var json = new JsonWriter(output, lines);
+        json.Begin();
+        foreach (int index in ranked)
         {
-            output.Write("["u8);
+            json.Write(groups.Key, groups.Keys[index], groups.Totals[index]);
         }
 
-        for (int i = 0; i < ranked.Length; i++)
-        {
-            if (!lines)
-            {
-                output.Write(i == 0 ? "\n"u8 : ",\n"u8);
-            }
-
-            var json = new JsonObjectWriter(output.Reserve(JsonWriter.MaxObjectLength));
-            GroupWriting.WriteRow(ref json, groups.Key, groups.Keys[ranked[i]], groups.Totals[ranked[i]]);
-            output.Advance(json.Finish());
-            if (lines)
-            {
-                output.Write((byte)'\n');
-            }
-
-            output.EndEntry();
-        }
-
-        if (!lines)
-        {
-            output.Write(ranked.Length == 0 ? "]\n"u8 : "\n]\n"u8);
-        }
+        json.End();
     }
 
     private static void WriteLine(OutputBuffer output, ReadOnlySpan<byte> line, int width, bool clearLines)

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using Pyctd.Conntrack;
 using Pyctd.Domain;
 using Pyctd.Domain.Fields;
+using Pyctd.Domain.Query;
 
 namespace Pyctd.Output;
 
@@ -36,6 +37,14 @@ internal sealed class JsonWriter(OutputBuffer output, bool lines) : IRecordWrite
     {
         var json = BeginObject();
         EventFields.Write(ref json, conntrackEvent, record);
+        EndObject(ref json);
+    }
+
+    /// <summary>A group of `pyctd top`: its key and totals, as group()'s XML-RPC rows carry them.</summary>
+    public void Write(GroupKey key, in GroupValue value, in GroupTotals totals)
+    {
+        var json = BeginObject();
+        GroupWriting.WriteRow(ref json, key, value, totals);
         EndObject(ref json);
     }
 
