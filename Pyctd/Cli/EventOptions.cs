@@ -53,7 +53,7 @@ internal static class EventOptions
             string[] parts = text.Split(',');
             bool timestamp = parts.Length == 2 && parts[1].Equals("timestamp", StringComparison.OrdinalIgnoreCase);
             if (parts.Length > 2 || (parts.Length == 2 && !timestamp)
-                || !Enum.TryParse(parts[0], ignoreCase: true, out OutputFormat format) || int.TryParse(parts[0], out _))
+                || !ValueParsers.TryParseName(parts[0], out OutputFormat format))
             {
                 result.AddError($"'{text}' is not an output format (table, conntrack, conntrack,timestamp, json or jsonl)");
                 return null;

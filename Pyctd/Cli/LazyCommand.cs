@@ -53,5 +53,6 @@ internal sealed class LazyCommand(string name, Func<Command> create, params stri
         return null;
     }
 
-    private static bool IsNamed(Option option, string token) => token == option.Name || option.Aliases.Contains(token);
+    /// <summary>Whether a command-line token is the option's name or one of its aliases.</summary>
+    internal static bool IsNamed(Option option, string token) => token == option.Name || option.Aliases.Contains(token);
 }

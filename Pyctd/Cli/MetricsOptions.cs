@@ -14,7 +14,7 @@ internal static class MetricsOptions
     {
         Description = "Where GET /metrics (Prometheus) is answered: local (default: loopback and unix listeners), all (every listener; non-loopback ones need TLS), off",
         HelpName = "local|all|off",
-        CustomParser = result => ParseMode(result.Tokens[^1].Value, out MetricsMode mode) ? mode : Error<MetricsMode?>(result, $"'{result.Tokens[^1].Value}' is not a metrics mode (local, all or off)"),
+        CustomParser = result => ValueParsers.TryParseName(result.Tokens[^1].Value, out MetricsMode mode) ? mode : Error<MetricsMode?>(result, $"'{result.Tokens[^1].Value}' is not a metrics mode (local, all or off)"),
     };
 
     public static readonly Option<string?> Listen = new("--metrics-listen")
@@ -41,18 +41,18 @@ internal static class MetricsOptions
     /// <summary>The metrics settings from the command line, else the config file; contradictions are usage errors.</summary>
     public static ServeSettings Apply(ParseResult result, ConfigFile config, ServeSettings settings)
     {
-        MetricsMode mode = Given(result, Metrics) ? result.GetValue(Metrics) ?? MetricsMode.Local
-            : config.Text("metrics") is string text ? (ParseMode(text, out MetricsMode fromFile) ? fromFile
+        MetricsMode mode = ServeCommand.Given(result, Metrics) ? result.GetValue(Metrics) ?? MetricsMode.Local
+            : config.Text("metrics") is string text ? (ValueParsers.TryParseName(text, out MetricsMode fromFile) ? fromFile
                 : throw new PyctdException(ExitCode.Usage, $"{config.Path}: metrics: '{text}' is not a metrics mode (local, all or off)"))
             : MetricsMode.Local;
-        string? listenText = Given(result, Listen) ? result.GetValue(Listen) : config.Text("metrics-listen");
+        string? listenText = ServeCommand.Given(result, Listen) ? result.GetValue(Listen) : config.Text("metrics-listen");
         ListenAddress? listen = null;
         if (listenText is not null && !ListenAddress.TryParse(listenText, out listen, out string? error))
         {
             throw new PyctdException(ExitCode.Usage, $"--metrics-listen: {error}");
         }
 
-        int top = (Given(result, Top) ? result.GetValue(Top) : config.Integer("metrics-top", 0)) ?? 0;
+        int top = (ServeCommand.Given(result, Top) ? result.GetValue(Top) : config.Integer("metrics-top", 0)) ?? 0;
         if (top > MaxTop)
         {
             throw new PyctdException(ExitCode.Usage, $"{config.Path}: metrics-top: {top} is more than {MaxTop}");
@@ -67,9 +67,6 @@ internal static class MetricsOptions
         return settings with { Metrics = mode, MetricsListen = listen, MetricsTop = top };
     }
 
-    private static bool ParseMode(string text, out MetricsMode mode) =>
-        Enum.TryParse(text, ignoreCase: true, out mode) && !int.TryParse(text, out _);
-
     private static bool Fail(string text, out string? error)
     {
         error = $"'{text}' is more than {MaxTop} hosts";
@@ -82,5 +79,4 @@ internal static class MetricsOptions
         return default!;
     }
 
-    private static bool Given(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
 }

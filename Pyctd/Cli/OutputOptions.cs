@@ -21,7 +21,7 @@ internal static class OutputOptions
         CustomParser = result =>
         {
             string text = result.Tokens[^1].Value;
-            if (Enum.TryParse(text, ignoreCase: true, out OutputFormat format) && !int.TryParse(text, out _))
+            if (ValueParsers.TryParseName(text, out OutputFormat format))
             {
                 return format;
             }
@@ -42,7 +42,7 @@ internal static class OutputOptions
             CustomParser = result =>
             {
                 string text = result.Tokens[^1].Value;
-                if (Enum.TryParse(text, ignoreCase: true, out OutputFormat format) && formats.Contains(format) && !int.TryParse(text, out _))
+                if (ValueParsers.TryParseName(text, out OutputFormat format) && formats.Contains(format))
                 {
                     return format;
                 }

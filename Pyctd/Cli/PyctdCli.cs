@@ -47,7 +47,7 @@ internal static class PyctdCli
         var named = LazyCommand.Named(s_commands, args);
         // The root's help lists each command's summary, so it needs them all; `pyctd --version`,
         // `pyctd frob` and a missing command need only their names.
-        bool rootHelp = named is null && root.Options.OfType<HelpOption>().Any(help => args.Any(arg => arg == help.Name || help.Aliases.Contains(arg)));
+        bool rootHelp = named is null && root.Options.OfType<HelpOption>().Any(help => args.Any(arg => LazyCommand.IsNamed(help, arg)));
         foreach (LazyCommand command in s_commands)
         {
             root.Subcommands.Add(command == named || rootHelp ? command.Build() : command.StandIn());

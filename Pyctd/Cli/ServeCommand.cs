@@ -208,5 +208,5 @@ internal static class ServeCommand
     }
 
     /// <summary>Whether the option was given on the command line (so it overrides the config file).</summary>
-    private static bool Given(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
+    internal static bool Given(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
 }

@@ -17,6 +17,13 @@ internal static class ValueParsers
     /// <summary>The error for a number written with a leading zero, or null (<see cref="Domain.Filtering.NumberText.LeadingZeroError"/>).</summary>
     public static string? LeadingZeroError(string text) => Domain.Filtering.NumberText.LeadingZeroError(text);
 
+    /// <summary>
+    /// An enum member by its name, in any case ("json", "JSON"), never by its number: Enum.TryParse
+    /// alone would take "2" as a member.
+    /// </summary>
+    public static bool TryParseName<TEnum>(string text, out TEnum value)
+        where TEnum : struct, Enum => Enum.TryParse(text, ignoreCase: true, out value) && !int.TryParse(text, out _);
+
     /// <summary>A parser for an option's value; a number with a leading zero is refused before <paramref name="parse"/> sees it.</summary>
     public static Func<ArgumentResult, T?> Struct<T>(string what, TryParse<T> parse)
         where T : struct => result =>
