@@ -24,10 +24,8 @@ internal sealed class TopReader(string? netns, TopSettings settings) : IDisposab
 
     public TopSettings Settings { get; private set; } = settings;
 
-    public GroupAccumulator Current => _current;
-
-    /// <summary>Whether the current frame has rates (a read before it with the same key).</summary>
-    public bool HasRates { get; private set; }
+    /// <summary>Whether the current frame has rates: a read before it (regrouping starts the reads over).</summary>
+    public bool HasRates => _previousAt != 0;
 
     /// <summary>Reads, waits an interval, reads again; false if stopped in between.</summary>
     public bool TryReadTwice(CancellationToken stopping)
@@ -56,7 +54,6 @@ internal sealed class TopReader(string? netns, TopSettings settings) : IDisposab
                 $"more than {Settings.MaxGroups} groups by {Settings.Key.Text}: raise --max-groups, group by a prefix (src/24) or filter");
         }
 
-        HasRates = _previousAt != 0 && _previous.Key == _current.Key;
         if (HasRates)
         {
             _current.RatesSince(_previous, Stopwatch.GetElapsedTime(_previousAt, _currentAt).TotalSeconds);

@@ -45,7 +45,8 @@ internal static class StatisticsWriter
         Line(text, "timestamps", Switch(statistics.Timestamps));
         Line(text, "events", Switch(statistics.Events));
 
-        int[] columns = PresentCounters(statistics);
+        ulong?[] totals = statistics.Totals();
+        int[] columns = PresentCounters(totals);
         text.Append('\n').Append("CPU  ");
         foreach (int column in columns)
         {
@@ -59,7 +60,6 @@ internal static class StatisticsWriter
             Row(text, cpu.Cpu.ToString(CultureInfo.InvariantCulture), columns, i => cpu.Counters[i]);
         }
 
-        ulong?[] totals = statistics.Totals();
         Row(text, "all", columns, i => totals[i]);
         return text.ToString();
     }
@@ -104,11 +104,9 @@ internal static class StatisticsWriter
         }
     }
 
-    private static int[] PresentCounters(ConntrackStatistics statistics)
-    {
-        ulong?[] totals = statistics.Totals();
-        return Enumerable.Range(1, totals.Length - 1).Where(i => totals[i] is not null).ToArray();
-    }
+    /// <summary>The counters some CPU reported (index 0 is the kernel's unused attribute number).</summary>
+    private static int[] PresentCounters(ulong?[] totals) =>
+        Enumerable.Range(1, totals.Length - 1).Where(i => totals[i] is not null).ToArray();
 
     private static void Row(StringBuilder text, string cpu, int[] columns, Func<int, ulong?> value)
     {
