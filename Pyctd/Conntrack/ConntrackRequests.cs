@@ -153,13 +153,14 @@ internal static unsafe class ConntrackRequests
         return false;
     }
 
-    /// <summary>An IPCTNL_MSG_CT_GET dump request carrying every filter the kernel can apply itself.</summary>
     /// <summary>The largest <see cref="BuildCount"/> request: the headers alone.</summary>
     public const int CountRequestLength = Netlink.HeaderLength + Netlink.NfgenHeaderLength;
 
     /// <summary>IPCTNL_MSG_CT_GET_STATS: the kernel's entry count of the socket's namespace, the number `conntrack -C` prints.</summary>
     public static int BuildCount(Span<byte> buffer, uint sequence) =>
-        new NetlinkMessageWriter(buffer, Netlink.CtMessage(Netlink.IPCTNL_MSG_CT_GET_STATS), Netlink.NLM_F_REQUEST, sequence, family: 0).Length;
+        new NetlinkMessageWriter(buffer, Netlink.CtMessage(CtaStats.IPCTNL_MSG_CT_GET_STATS), Netlink.NLM_F_REQUEST, sequence, family: 0).Length;
+
+    /// <summary>An IPCTNL_MSG_CT_GET dump request carrying every filter the kernel can apply itself.</summary>
 
     public static int BuildDump(Span<byte> buffer, in DumpQuery query, uint sequence)
     {

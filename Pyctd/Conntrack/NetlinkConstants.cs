@@ -28,10 +28,6 @@ internal static class Netlink
     public const ushort IPCTNL_MSG_CT_NEW = 0;
     public const ushort IPCTNL_MSG_CT_GET = 1;
     public const ushort IPCTNL_MSG_CT_DELETE = 2;
-    public const ushort IPCTNL_MSG_CT_GET_STATS = 5;
-
-    /// <summary>enum ctattr_stats_global: the attributes of an IPCTNL_MSG_CT_GET_STATS answer.</summary>
-    public const ushort CTA_STATS_GLOBAL_ENTRIES = 1;
 
     public static ushort CtMessage(ushort message) => (ushort)((NFNL_SUBSYS_CTNETLINK << 8) | message);
 
