@@ -73,7 +73,6 @@ internal sealed class ConntrackEventListener : IDisposable
         {
             _socket.SetReceiveBufferSize(subscription.BufferBytes);
             ReceiveBufferBytes = _socket.ReceiveBufferSize();
-            _socket.KeepOverrunErrors();
             // Only for DESTROY alone: a failed NEW or UPDATE is not sent again (the kernel folds it into
             // the connection's next event), so with those a drop count would no longer say what was lost.
             if (subscription.Types == ConntrackEventTypes.Destroy)

@@ -104,13 +104,6 @@ internal sealed class ConntrackStatistics
         };
     }
 
-    /// <summary>The per-CPU counters alone: the cheap part, which /metrics asks for on every scrape.</summary>
-    public static List<CpuStatistics> ReadCpus(string? netns)
-    {
-        using var requester = new NetlinkRequester(netns);
-        return ReadCpus(requester);
-    }
-
     private static List<CpuStatistics> ReadCpus(NetlinkRequester requester)
     {
         var cpus = new List<CpuStatistics>();

@@ -22,16 +22,13 @@ internal sealed unsafe partial class NetlinkSocket
     /// </summary>
     public bool TryReportDeliveryFailures() => TrySetOption(Libc.SOL_NETLINK, Libc.NETLINK_BROADCAST_ERROR, 1);
 
-    /// <summary>Overruns must be seen: ENOBUFS stays on (it is by default; this makes it so whatever changed it).</summary>
-    public void KeepOverrunErrors() => TrySetOption(Libc.SOL_NETLINK, Libc.NETLINK_NO_ENOBUFS, 0);
-
     /// <summary>Attaches a classic BPF program; false when the kernel refuses it (the user-space filter still runs).</summary>
     public bool TryAttachFilter(ReadOnlySpan<Libc.SockFilter> program)
     {
         fixed (Libc.SockFilter* instructions = program)
         {
             var fprog = new Libc.SockFprog { Length = checked((ushort)program.Length), Filter = instructions };
-            return Libc.SetSockOptChecked(_handle, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, &fprog, (uint)sizeof(Libc.SockFprog)) == 0;
+            return Libc.SetSockOpt(_handle, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, &fprog, (uint)sizeof(Libc.SockFprog)) == 0;
         }
     }
 

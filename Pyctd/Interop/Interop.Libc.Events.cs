@@ -10,7 +10,6 @@ internal static partial class Interop
     {
         internal const int NETLINK_ADD_MEMBERSHIP = 1;
         internal const int NETLINK_BROADCAST_ERROR = 4;
-        internal const int NETLINK_NO_ENOBUFS = 5;
 
         internal const int SO_ATTACH_FILTER = 26;
 
@@ -93,6 +92,7 @@ internal static partial class Interop
             public long Nanoseconds;
         }
 
+        /// <summary>setsockopt with errno kept, for the one option whose failure is reported (joining the event groups).</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "setsockopt", SetLastError = true)]
         internal static partial int SetSockOptChecked(SafeHandle fd, int level, int name, void* value, uint valueLength);
 
