@@ -70,15 +70,16 @@ internal sealed class NetlinkPortOwners : IDisposable
     private static string? FindOwner(uint portId, string inode)
     {
         string socket = $"socket:[{inode}]";
-        if (portId <= int.MaxValue && HoldsSocket(portId.ToString(CultureInfo.InvariantCulture), socket))
+        string portPid = portId <= int.MaxValue ? portId.ToString(CultureInfo.InvariantCulture) : string.Empty;
+        if (portPid.Length > 0 && HoldsSocket(portPid, socket))
         {
-            return ProcessName(portId.ToString(CultureInfo.InvariantCulture));
+            return ProcessName(portPid);
         }
 
         foreach (string directory in Directory.EnumerateDirectories("/proc"))
         {
             string pid = Path.GetFileName(directory);
-            if (pid.Length > 0 && pid.All(char.IsAsciiDigit) && pid != "1" && HoldsSocket(pid, socket))
+            if (pid.Length > 0 && pid.All(char.IsAsciiDigit) && pid != "1" && pid != portPid && HoldsSocket(pid, socket))
             {
                 return ProcessName(pid);
             }
