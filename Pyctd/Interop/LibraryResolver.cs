@@ -12,6 +12,18 @@ internal static class LibraryResolver
     private static readonly Dictionary<string, nint> s_handles = new(StringComparer.Ordinal);
     private static bool s_installed;
 
+    /// <summary>
+    /// Loads a library the imports need: the file <paramref name="pathVariable"/> names, or
+    /// <paramref name="libraryName"/>. A missing one is exit code 3 with what to install.
+    /// </summary>
+    public static nint Load(string libraryName, string pathVariable, string installHint)
+    {
+        string path = Environment.GetEnvironmentVariable(pathVariable) is { Length: > 0 } overridden ? overridden : libraryName;
+        return NativeLibrary.TryLoad(path, out nint handle)
+            ? handle
+            : throw new PyctdException(ExitCode.MissingLibrary, $"cannot load {path}: {installHint}");
+    }
+
     public static void Register(string libraryName, nint handle)
     {
         lock (s_handles)

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Pyctd.Interop;
 
 /// <summary>
@@ -23,15 +21,7 @@ internal static class NetfilterLibrary
             return;
         }
 
-        string path = Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } overridden
-            ? overridden
-            : Interop.Libraries.NetfilterConntrack;
-        if (!NativeLibrary.TryLoad(path, out nint handle))
-        {
-            throw new PyctdException(ExitCode.MissingLibrary, $"cannot load {path}: {InstallHint}");
-        }
-
-        s_handle = handle;
-        LibraryResolver.Register(Interop.Libraries.NetfilterConntrack, handle);
+        s_handle = LibraryResolver.Load(Interop.Libraries.NetfilterConntrack, PathVariable, InstallHint);
+        LibraryResolver.Register(Interop.Libraries.NetfilterConntrack, s_handle);
     }
 }

@@ -27,12 +27,7 @@ internal static class PamLibrary
                 return;
             }
 
-            string path = Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } overridden ? overridden : Interop.Libraries.Pam;
-            if (!NativeLibrary.TryLoad(path, out nint library))
-            {
-                throw new PyctdException(ExitCode.MissingLibrary, $"cannot load {path}: {InstallHint}");
-            }
-
+            nint library = LibraryResolver.Load(Interop.Libraries.Pam, PathVariable, InstallHint);
             nint global = NativeLibrary.GetMainProgramHandle();
             LibraryResolver.Register(Interop.Libraries.Pam, NativeLibrary.TryGetExport(global, "pam_start", out _) ? global : library);
             s_loaded = true;
