@@ -192,12 +192,12 @@ public sealed partial class ServeAuthTests
             string admin = Login(server, "admin", ServerProcess.AdminPassword);
             Assert.Null(KillNothing(server, admin));
 
-            File.WriteAllText(config, "read-only = true\nmax-request-size = 4096\n");
+            File.WriteAllText(config, "read-only = true\nmax-request-size = 4096\nmetrics-top = 5\n");
             server.Signal("HUP");
             WaitUntil(() => server.LogLines().Any(static l => l.Contains("reload: read-only true", StringComparison.Ordinal)));
 
             Assert.Equal(3, KillNothing(server, admin));
-            Assert.Contains(server.LogLines(), static l => l.Contains("reload: max-request-size changed; restart pyctd to apply", StringComparison.Ordinal));
+            Assert.Contains(server.LogLines(), static l => l.Contains("reload: max-request-size, metrics-top changed; restart pyctd to apply", StringComparison.Ordinal));
             Assert.Contains(server.LogLines(), static l => l.Contains("users file", StringComparison.Ordinal) && l.Contains("reloaded: 2 users", StringComparison.Ordinal));
             Assert.False(server.HasExited);
         }

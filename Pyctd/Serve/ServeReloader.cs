@@ -69,6 +69,11 @@ internal sealed class ServeReloader(
         Check(current.MaxConnectionsPerAddress != next.MaxConnectionsPerAddress, "max-connections-per-address");
         Check(current.AllowUnauthenticatedRemote != next.AllowUnauthenticatedRemote, "allow-unauthenticated-remote");
         Check(current.Netns != next.Netns, "netns");
+        Check(current.I8 != next.I8, "i8");
+        Check(current.Console != next.Console, "console");
+        Check(current.Metrics != next.Metrics, "metrics");
+        Check(current.MetricsListen?.ToString() != next.MetricsListen?.ToString(), "metrics-listen");
+        Check(current.MetricsTop != next.MetricsTop, "metrics-top");
         return [.. changed];
 
         void Check(bool differs, string key)
