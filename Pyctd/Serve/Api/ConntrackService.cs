@@ -231,7 +231,7 @@ internal sealed class ConntrackService(
 
         // A boolean (natural for "enable or disable"): true is the server's period (at least 1 s), false is 0.
         int seconds = p[1].Kind == XmlRpcKind.Boolean
-            ? (p[1].Boolean ? Math.Max(1, settings.AutoRefreshSeconds) : 0)
+            ? (p[1].Boolean ? Math.Max(1, live.Current.AutoRefreshSeconds) : 0)
             : Arguments.NonNegativeInt(p[1], "refresh");
         session.AutoRefresh = seconds;
         session.Pin(seconds == 0 ? await snapshots.AcquireLatestAsync(aborted) : null);
