@@ -223,11 +223,6 @@ internal sealed class XmlRpcEndpoint(ConntrackService service, ServeSettings set
         switch (error)
         {
             case XmlRpcFault fault:
-                if (fault.Code == XmlRpcFault.AuthenticationFailed)
-                {
-                    Metrics.RequestMetrics.LoginFailed();
-                }
-
                 return (fault.Code, fault.Message);
             case RequestTooLargeException or BadHttpRequestException:
                 return (XmlRpcFault.ParseError, $"parse error: {error.Message}");

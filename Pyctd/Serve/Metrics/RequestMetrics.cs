@@ -5,7 +5,8 @@ namespace Pyctd.Serve.Metrics;
 
 /// <summary>
 /// What the XML-RPC endpoint counts for /metrics: requests by method and fault code, their
-/// durations as a histogram by method, and failed logins. Process-wide, as the GC's counters are.
+/// durations as a histogram by method, and failed logins (login's fault 1, the only method that
+/// answers it, counted with the rest). Process-wide, as the GC's counters are.
 /// Method names are the catalog's or "unknown", so a client cannot add labels without end.
 /// </summary>
 internal static class RequestMetrics
@@ -16,9 +17,6 @@ internal static class RequestMetrics
     private static readonly Lock s_lock = new();
     private static readonly Dictionary<(string Method, int Code), ulong> s_requests = [];
     private static readonly Dictionary<string, Histogram> s_durations = new(StringComparer.Ordinal);
-    private static long s_failedLogins;
-
-    public static long FailedLogins => Interlocked.Read(ref s_failedLogins);
 
     /// <summary>One request, or one call of a system.multicall: its method, its fault code (0: none), since when it ran.</summary>
     public static void Record(string method, int faultCode, long startedTimestamp)
@@ -38,8 +36,6 @@ internal static class RequestMetrics
         }
     }
 
-    public static void LoginFailed() => Interlocked.Increment(ref s_failedLogins);
-
     public static void Write(PrometheusText text)
     {
         lock (s_lock)
@@ -55,9 +51,10 @@ internal static class RequestMetrics
             {
                 histogram.Write(text, "pyctd_xmlrpc_request_duration_seconds", method);
             }
-        }
 
-        text.Single("pyctd_login_failures_total", "counter", "Failed and throttled logins", FailedLogins);
+            text.Single("pyctd_login_failures_total", "counter", "Failed and throttled logins",
+                s_requests.GetValueOrDefault(("login", XmlRpc.XmlRpcFault.AuthenticationFailed)));
+        }
     }
 
     private sealed class Histogram
