@@ -13,14 +13,10 @@ namespace Pyctd.Serve.Api;
 internal static class ConnectionWriter
 {
     /// <summary>
-    /// Writes the members only: the caller opens and closes the row. Generic, so a ref struct writer
-    /// works and a class writer costs no boxing.
+    /// Writes the members only, <paramref name="fields"/> of them (all, or those view()'s 7th parameter
+    /// named): the caller opens and closes the row. Generic, so a ref struct writer works and a
+    /// class writer costs no boxing.
     /// </summary>
-    public static void Write<TWriter>(ref TWriter writer, Snapshot snapshot, int index)
-        where TWriter : IFieldWriter, allows ref struct =>
-        Write(ref writer, snapshot, index, FieldCatalog.Written);
-
-    /// <summary>Only <paramref name="fields"/>: view()'s 7th parameter.</summary>
     public static void Write<TWriter>(ref TWriter writer, Snapshot snapshot, int index, ReadOnlySpan<ConntrackField> fields)
         where TWriter : IFieldWriter, allows ref struct
     {
