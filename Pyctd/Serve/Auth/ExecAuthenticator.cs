@@ -109,7 +109,7 @@ internal sealed class ExecAuthenticator : IAuthenticator, IDisposable
             }
             catch (OperationCanceledException)
             {
-                KillTree(process);
+                await KillTreeAsync(process);
                 return AuthOutcome.Refused($"exec: no answer within {Timeout.TotalSeconds:0} s, killed");
             }
         }
@@ -169,16 +169,18 @@ internal sealed class ExecAuthenticator : IAuthenticator, IDisposable
         public void Dispose() => _stop.Dispose();
     }
 
-    private static void KillTree(Process process)
+    /// <summary>Kills the program and its children, and gives it a second to be reaped, without holding a thread meanwhile.</summary>
+    private static async Task KillTreeAsync(Process process)
     {
         try
         {
             process.Kill(entireProcessTree: true);
-            process.WaitForExit(1000);
+            using var reaped = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await process.WaitForExitAsync(reaped.Token);
         }
-        catch (InvalidOperationException)
+        catch (Exception error) when (error is InvalidOperationException or OperationCanceledException)
         {
-            // It has just exited.
+            // It has just exited, or has not been reaped within the second: the refusal stands either way.
         }
     }
 }
