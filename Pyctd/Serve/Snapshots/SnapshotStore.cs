@@ -25,8 +25,10 @@ internal sealed class SnapshotStore : IDisposable
     private readonly SemaphoreSlim _dumping = new(1, 1);
     private readonly List<Snapshot> _live = [];
 
-    // Kills and changes made through the API while a dump may be under way (guarded by _live).
+    // Kills and changes made through the API while a dump is under way (both guarded by _live):
+    // the dump may have read those entries before the kernel changed them, and replays these.
     private readonly List<JournalEntry> _journal = [];
+    private bool _dumpUnderway;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
     private Thread? _refresher;
@@ -106,8 +108,12 @@ internal sealed class SnapshotStore : IDisposable
             live = [.. _live];
 
             // A dump under way may have read these entries before the kernel changed them; it
-            // replays the journal before it is published (see Dump), so no view shows them as they were.
-            _journal.Add(new JournalEntry(Stopwatch.GetTimestamp(), changed.ToArray(), change));
+            // replays the journal before it is published (see Dump), so no view shows them as they
+            // were. A dump that starts later reads the kernel after the change: nothing to keep.
+            if (_dumpUnderway)
+            {
+                _journal.Add(new JournalEntry(changed.ToArray(), change));
+            }
         }
 
         foreach (Snapshot snapshot in live)
@@ -259,6 +265,11 @@ internal sealed class SnapshotStore : IDisposable
         SnapshotTable table = _pool.Rent(
             previous is null ? 4096 : previous.Count + (previous.Count / 32) + 1024,
             retiring ? s_retirementPatience : TimeSpan.Zero);
+        lock (_live)
+        {
+            _dumpUnderway = true;
+        }
+
         long started = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _dumps);
         try
@@ -268,6 +279,12 @@ internal sealed class SnapshotStore : IDisposable
         }
         catch
         {
+            lock (_live)
+            {
+                _dumpUnderway = false;
+                _journal.Clear();
+            }
+
             _pool.Return(table);
             throw;
         }
@@ -277,8 +294,7 @@ internal sealed class SnapshotStore : IDisposable
         lock (_live)
         {
             // Changes made through the API since this dump began may be missing from it: apply them
-            // (each is idempotent). Older ones it read from the kernel, and no later dump needs them.
-            _journal.RemoveAll(entry => entry.AppliedAt < started);
+            // (each is idempotent). Dumps are one at a time, so the journal is this dump's alone.
             foreach (JournalEntry entry in _journal)
             {
                 foreach (ConntrackRecord record in entry.Records)
@@ -287,6 +303,8 @@ internal sealed class SnapshotStore : IDisposable
                 }
             }
 
+            _journal.Clear();
+            _dumpUnderway = false;
             _live.Add(snapshot);
         }
 
@@ -311,7 +329,7 @@ internal sealed class SnapshotStore : IDisposable
         _pool.Dispose();
     }
 
-    private sealed record JournalEntry(long AppliedAt, ConntrackRecord[] Records, ConnectionChange Change);
+    private sealed record JournalEntry(ConntrackRecord[] Records, ConnectionChange Change);
 
     private sealed class TableSink(SnapshotTable table) : IRecordSink
     {
