@@ -84,8 +84,7 @@ internal static class ServeHost
         using var stopping = new ManualResetEventSlim();
         using var signals = new StopSignals(stopping.Set);
         // Every request runs in a RequestScope: the sessions it names stay in use until its answer
-        // has been written, and it may log in once. A metrics-only connection gets GET /metrics and
-        // nothing else.
+        // has been written, and it may log in once.
         RequestDelegate scoped = async context =>
         {
             using var request = RequestScope.Begin();
@@ -93,7 +92,7 @@ internal static class ServeHost
         };
         try
         {
-            server.Start(context => Metrics.MetricsEndpoint.GateAsync(context, scoped));
+            server.Start(scoped);
         }
         catch (Exception bind) when (bind is IOException or System.Net.Sockets.SocketException)
         {

@@ -7,7 +7,8 @@ namespace Pyctd.Serve;
 /// <summary>
 /// What serve answers on which path, as one table: POST / and /RPC2 (XML-RPC), GET /metrics,
 /// and GET/HEAD of the console's /, /index.html and /console/VERSION/NAME. A known path asked
-/// with another method gets 405 with an Allow header; anything else 404. Paths match without
+/// with another method gets 405 with an Allow header; anything else 404. A connection of
+/// --metrics-listen gets GET /metrics and 404 for everything else. Paths match without
 /// regard to case and with or without one trailing slash, as ASP.NET Core's routing matched them
 /// before: that routing (and the generic host under it) is not in the binary any more
 /// (docs/decisions.md, "arm64 and the footprint"), because these five paths are all it routed.
@@ -21,12 +22,17 @@ internal sealed class ServeRoutes(XmlRpcEndpoint xmlRpc, MetricsEndpoint metrics
         string path = Normalized(context.Request.Path.Value);
         string method = context.Request.Method;
         bool read = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
+        if (MetricsEndpoint.OnlyMetrics(context) && !(HttpMethods.IsGet(method) && Is(path, "/metrics")))
+        {
+            return NotFound(context);
+        }
+
         if (Is(path, "/RPC2"))
         {
             return HttpMethods.IsPost(method) ? xmlRpc.HandleAsync(context) : MethodNotAllowed(context, "POST");
         }
 
-        if (IsMetrics(path))
+        if (Is(path, "/metrics"))
         {
             return HttpMethods.IsGet(method) ? metrics.HandleAsync(context) : MethodNotAllowed(context, "GET");
         }
@@ -58,9 +64,6 @@ internal sealed class ServeRoutes(XmlRpcEndpoint xmlRpc, MetricsEndpoint metrics
 
         return NotFound(context);
     }
-
-    /// <summary>Whether a request path is /metrics, matched as every route is (<see cref="MetricsEndpoint.GateAsync"/> asks too).</summary>
-    public static bool IsMetrics(string? path) => Is(Normalized(path), "/metrics");
 
     /// <summary>The path without its one trailing slash ("/" stays "/").</summary>
     private static string Normalized(string? path) =>

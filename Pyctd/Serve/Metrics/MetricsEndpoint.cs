@@ -51,17 +51,8 @@ internal sealed class MetricsEndpoint(ServeSettings settings, SnapshotStore snap
     /// <summary>For the --metrics-listen listener: its connections get /metrics and nothing else.</summary>
     public static Func<ConnectionDelegate, ConnectionDelegate> TagMetricsOnly() => Mark(MetricsOnly);
 
-    /// <summary>HTTP middleware: on a metrics-only connection anything but GET /metrics is 404.</summary>
-    public static Task GateAsync(HttpContext context, RequestDelegate next)
-    {
-        if (Access(context) == MetricsOnly && !(HttpMethods.IsGet(context.Request.Method) && ServeRoutes.IsMetrics(context.Request.Path.Value)))
-        {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return Task.CompletedTask;
-        }
-
-        return next(context);
-    }
+    /// <summary>Whether the request came on a --metrics-listen connection, which gets GET /metrics and nothing else (<see cref="ServeRoutes"/>).</summary>
+    public static bool OnlyMetrics(HttpContext context) => Access(context) == MetricsOnly;
 
     public async Task HandleAsync(HttpContext context)
     {
