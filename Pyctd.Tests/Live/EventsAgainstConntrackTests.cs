@@ -159,7 +159,7 @@ public sealed partial class EventsAgainstConntrackTests(EventsAgainstConntrackTe
         const int flows = 20_000;
         Task<ProcessResult> ours = EventListeners.Pyctd(_lab, "-o", "conntrack", "-b", "1K", "-p", "udp", "--timeout", "20");
         EventListeners.WaitUntilListening(_lab, 1);
-        Flood(flows);
+        _lab.Flood(flows);
 
         ProcessResult result = await ours;
         Assert.True(result.ExitCode == 0, result.Stderr);
@@ -173,7 +173,7 @@ public sealed partial class EventsAgainstConntrackTests(EventsAgainstConntrackTe
     {
         Task<ProcessResult> ours = EventListeners.Pyctd(_lab, "-o", "conntrack", "-b", "1K", "--strict", "--timeout", "20");
         EventListeners.WaitUntilListening(_lab, 1);
-        Flood(5_000);
+        _lab.Flood(5_000);
 
         ProcessResult result = await ours;
         Assert.Equal(1, result.ExitCode);
@@ -192,7 +192,7 @@ public sealed partial class EventsAgainstConntrackTests(EventsAgainstConntrackTe
         using var own = new LabNamespace();
         Task<ProcessResult> ours = EventListeners.Pyctd(own, "-e", "DESTROY", "-b", "1K", "-o", "conntrack", "--count", $"{flows}", "--timeout", "90");
         EventListeners.WaitUntilListening(own, 1);
-        ProcessRunner.Check(Repository.Script("ct-lab"), "flood", own.Name, $"{flows}");
+        own.Flood(flows);
         own.Conntrack("-F");
 
         ProcessResult result = await ours;
@@ -279,7 +279,6 @@ public sealed partial class EventsAgainstConntrackTests(EventsAgainstConntrackTe
         _lab.Exec("conntrack", "-D", "-p", "icmp", "-d", "127.0.0.9");
     }
 
-    private void Flood(int flows) => ProcessRunner.Check(Repository.Script("ct-lab"), "flood", _lab.Name, flows.ToString(CultureInfo.InvariantCulture));
 
     private static ulong Number(Match match, int group) => ulong.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture);
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Pyctd.Tests.Support;
@@ -72,7 +71,7 @@ public sealed class MetricsTests(ServedLab served)
     public void Prometheus_ScrapesServe_PromQlEqualsConntrackCount()
     {
         string directory = Directory.CreateTempSubdirectory("pyctd-prometheus-").FullName;
-        int port = FreePort();
+        int port = ServerProcess.FreePort();
         File.WriteAllText(Path.Combine(directory, "prometheus.yml"), $"""
             global:
               scrape_interval: 1s
@@ -123,7 +122,7 @@ public sealed class MetricsTests(ServedLab served)
     [Fact]
     public void MetricsListen_ServesMetricsOnly_AndMetricsOff_HidesThem()
     {
-        int metricsPort = FreePort();
+        int metricsPort = ServerProcess.FreePort();
         using (var server = new ServerProcess(served.Lab, "--metrics-listen", $"127.0.0.1:{metricsPort}", "--metrics", "off"))
         {
             Assert.Equal(HttpStatusCode.NotFound, Get(server.Port, "/metrics").StatusCode);
@@ -194,11 +193,4 @@ public sealed class MetricsTests(ServedLab served)
     private static List<double> Samples(string metrics, string name) =>
         metrics.Split('\n').Where(line => line.StartsWith(name + " ", StringComparison.Ordinal) || line.StartsWith(name + "{", StringComparison.Ordinal))
             .Select(static line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).ToList();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -23,7 +23,7 @@ public sealed class LabNamespace : IDisposable
             Lab("fill", Name);
             if (bulkFlows > 0)
             {
-                Lab("flood", Name, bulkFlows.ToString(System.Globalization.CultureInfo.InvariantCulture), "--proto", "mix", "--v6", "10");
+                Flood(bulkFlows, "--proto", "mix", "--v6", "10");
             }
         }
         catch
@@ -49,6 +49,10 @@ public sealed class LabNamespace : IDisposable
 
         return result;
     }
+
+    /// <summary>`ct-lab flood`: <paramref name="flows"/> bulk entries more (TCP unless the options say otherwise).</summary>
+    public void Flood(int flows, params string[] options) =>
+        Lab(["flood", Name, flows.ToString(System.Globalization.CultureInfo.InvariantCulture), .. options]);
 
     public int Count() => int.Parse(Conntrack("-C").Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
 

@@ -168,7 +168,8 @@ public sealed class ServerProcess : IDisposable
         throw new TimeoutException($"pyctd serve did not start listening: {string.Join('\n', LogLines())}");
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on now.</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
